@@ -1,0 +1,83 @@
+import { render } from 'solid-js/web';
+import { App } from './ui/App';
+import { createJournalLoader } from './ui/app-data';
+import { loadCatalog } from './ui/i18n/i18n';
+import { isLocale, type Locale } from './ui/i18n/types';
+import { PacelineDB } from './storage/db';
+import { ensureDeviceProfile, getSetting, setSetting } from './storage/profile';
+import './ui/styles.css';
+
+function browserLocale(): Locale {
+  const lang = (navigator.language || 'en').slice(0, 2);
+  return isLocale(lang) ? lang : 'en';
+}
+
+/**
+ * The language and crisis-line region come from the browser until the person picks them in
+ * Settings; they are stored on first run so the app does not change under them later.
+ */
+async function firstRunDefaults(db: PacelineDB): Promise<Locale> {
+  const [localeRow, regionRow] = await Promise.all([db.settings.get('locale'), db.settings.get('region')]);
+  if (!regionRow) {
+    const region = (navigator.language.split('-')[1] ?? '').toUpperCase();
+    if (region === 'US' || region === 'MX' || region === 'ES' || region === 'GB') await setSetting(db, 'region', region);
+  }
+  if (localeRow) return getSetting(db, 'locale');
+  const locale = browserLocale();
+  await setSetting(db, 'locale', locale);
+  return locale;
+}
+
+/** Shown when IndexedDB cannot be opened at all (private mode limits, disk full, blocked by another tab). */
+function renderStorageFailure(root: HTMLElement, locale: Locale, error: unknown): void {
+  void loadCatalog(locale).then((c) => {
+    root.replaceChildren();
+    const p = document.createElement('p');
+    p.className = 'fatal';
+    p.setAttribute('role', 'alert');
+    p.textContent = c.app.storageError;
+    const button = document.createElement('button');
+    button.className = 'button primary';
+    button.textContent = c.app.reload;
+    button.addEventListener('click', () => window.location.reload());
+    root.append(p, button);
+  });
+  console.error('storage failed to open', error);
+}
+
+async function start(): Promise<void> {
+  const root = document.getElementById('root');
+  if (!root) return;
+  const db = new PacelineDB();
+  let circleId: string;
+  let locale: Locale;
+  try {
+    circleId = await ensureDeviceProfile(db);
+    locale = await firstRunDefaults(db);
+  } catch (e) {
+    renderStorageFailure(root, browserLocale(), e);
+    return;
+  }
+  const catalog = await loadCatalog(locale);
+  document.documentElement.lang = locale;
+  const journal = createJournalLoader(db, circleId);
+  root.replaceChildren();
+  render(
+    () => (
+      <App
+        data={{ db, circleId, journal }}
+        locale={locale}
+        catalog={catalog}
+        onLocaleChange={(l) => void setSetting(db, 'locale', l)}
+      />
+    ),
+    root,
+  );
+  performance.mark('paceline:rendered');
+  // Open the journal (and Yjs) once the first screen is up, so the first tap does not wait.
+  const warm = () => void journal().catch((e: unknown) => console.error('journal failed to open', e));
+  if ('requestIdleCallback' in window) requestIdleCallback(warm, { timeout: 1500 });
+  else setTimeout(warm, 200);
+}
+
+void start();

@@ -1,0 +1,146 @@
+/**
+ * The Dexie database: Yjs update logs (the source of truth), tables derived from them
+ * (rebuildable at any time), and local-only tables that never sync.
+ */
+import Dexie, { type EntityTable } from 'dexie';
+import type { InstrumentId, JournalRecord, RecordKind } from '../domain/records';
+
+/** One Yjs update of one document. The log for a docKey, in seq order, is the document. */
+export interface DocUpdateRow {
+  seq: number;
+  /** `${circleId}/${docName}`. */
+  docKey: string;
+  update: Uint8Array;
+  /** Epoch ms when committed on this device. */
+  at: number;
+}
+
+export type DocName = 'journal' | 'plan' | 'circle' | 'messages' | 'alerts';
+
+/** Bookkeeping per document; updateCount drives compaction without counting rows. */
+export interface DocMetaRow {
+  docKey: string;
+  circleId: string;
+  docName: DocName;
+  updateCount: number;
+  compactedAt?: number;
+  /** Version of the document's structure (mirrors the doc's meta.schemaVersion). */
+  schemaVersion: number;
+  /**
+   * Version of the derivation code that last wrote this doc's derived rows; when the app's
+   * derivation changes, a mismatch triggers a rebuild from the document on open.
+   */
+  derivedVersion?: number;
+}
+
+/** One journal record as a query row. Deleted records stay (deleted = 1) so undo works. */
+export interface RecordRow {
+  id: string;
+  circleId: string;
+  kind: RecordKind;
+  at: string;
+  deleted: 0 | 1;
+  record: JournalRecord;
+}
+
+/** Weekly sums for charts: five years of History reads ~260 rows instead of ~6,000. */
+export interface WeekRow {
+  circleId: string;
+  /** Local Monday, 'YYYY-MM-DD' (domain weekStart). */
+  week: string;
+  painSum: number;
+  painN: number;
+  /** Diary sleepQuality (0-10), not sleepHours: same scale as the other series. */
+  sleepSum: number;
+  sleepN: number;
+  moodSum: number;
+  moodN: number;
+  fatigueSum: number;
+  fatigueN: number;
+  /** Practice logs with status 'done'. */
+  practiceDone: number;
+  /** All practice logs (done, partly, skipped). */
+  practiceLogged: number;
+}
+
+/** The newest non-deleted score per instrument, for the landing screen and red flags. */
+export interface LatestScoreRow {
+  circleId: string;
+  instrument: InstrumentId;
+  at: string;
+  score: number;
+  responseId: string;
+}
+
+/** Local-only device profile; key is always 'device'. */
+export interface ProfileRow {
+  key: 'device';
+  circleId: string;
+  createdAt: string;
+  schemaVersion: number;
+}
+
+/** Local-only settings, one row per key; values are validated on read (see profile.ts). */
+export interface SettingRow {
+  key: string;
+  value: unknown;
+}
+
+export const DEFAULT_DB_NAME = 'paceline';
+
+/**
+ * Table layouts per version. Every version stays here forever: a device may open the app
+ * after skipping many releases, and Dexie needs each step to upgrade it.
+ */
+const VERSIONS: ReadonlyArray<{
+  version: number;
+  stores: Record<string, string | null>;
+  upgrade?: (tx: import('dexie').Transaction) => Promise<void> | void;
+}> = [
+  {
+    version: 1,
+    stores: {
+      docUpdates: '++seq, docKey',
+      docMeta: 'docKey',
+      records: 'id, [circleId+kind+at]',
+      weeks: '[circleId+week]',
+      latestScores: '[circleId+instrument]',
+      profile: 'key',
+      settings: 'key',
+    },
+  },
+  // Version 2 goes here, with its upgrade(), and a fixture test of version 1 in
+  // tests/unit/storage/migrations.test.ts.
+];
+
+export class PacelineDB extends Dexie {
+  declare docUpdates: EntityTable<DocUpdateRow, 'seq'>;
+  declare docMeta: EntityTable<DocMetaRow, 'docKey'>;
+  declare records: EntityTable<RecordRow, 'id'>;
+  declare weeks: EntityTable<WeekRow>;
+  declare latestScores: EntityTable<LatestScoreRow>;
+  declare profile: EntityTable<ProfileRow, 'key'>;
+  declare settings: EntityTable<SettingRow, 'key'>;
+
+  constructor(name: string = DEFAULT_DB_NAME) {
+    super(name);
+    for (const v of VERSIONS) {
+      const declared = this.version(v.version).stores(v.stores);
+      if (v.upgrade) declared.upgrade(v.upgrade);
+    }
+  }
+}
+
+/** The key of a document in docUpdates/docMeta. */
+export function docKeyOf(circleId: string, docName: DocName): string {
+  return `${circleId}/${docName}`;
+}
+
+/**
+ * Bounds for every compound key that starts with `prefix`: a shorter array sorts before its
+ * extensions, and an array element sorts after any string or number. (Dexie.maxKey inside
+ * a compound key is rejected by some IndexedDB implementations, so we do not use it there.)
+ */
+export function prefixRange(...prefix: string[]): [lower: string[], upper: (string | never[])[]] {
+  return [prefix, [...prefix, []]];
+}

@@ -1,0 +1,25 @@
+import { Router } from '@solidjs/router';
+import { I18nProvider } from './i18n/i18n';
+import type { Catalog } from './i18n/en';
+import type { DeepStrings, Locale } from './i18n/types';
+import { AppDataProvider, type AppData } from './app-data';
+import { Layout } from './shell/Layout';
+import { routes } from './shell/routes';
+
+export interface AppProps {
+  data: AppData;
+  locale: Locale;
+  catalog: DeepStrings<Catalog>;
+  onLocaleChange: (locale: Locale) => void;
+}
+
+/** The root component: providers, then the router inside the app frame. */
+export function App(props: AppProps) {
+  return (
+    <I18nProvider locale={props.locale} catalog={props.catalog} onLocaleChange={props.onLocaleChange}>
+      <AppDataProvider value={props.data}>
+        <Router root={Layout}>{routes}</Router>
+      </AppDataProvider>
+    </I18nProvider>
+  );
+}

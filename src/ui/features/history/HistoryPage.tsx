@@ -1,0 +1,117 @@
+import { createEffect, createMemo, createSignal, on, Show } from 'solid-js';
+import { A } from '@solidjs/router';
+import { PageTitle } from '../../primitives/PageTitle';
+import { ChoiceGroup } from '../../primitives/ChoiceGroup';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { createChartData, createEntries, createHasAnyEntry, type ChartData, type ListedRecord } from './createHistory';
+import { RANGES, rangeBounds, type RangeId } from './history-range';
+import { loadChart, type ChartCtor } from './chart-loader';
+import { HistoryCharts } from './HistoryCharts';
+import { EntryList } from './EntryList';
+import './history.css';
+
+const PAGE = 30;
+
+/** History: charts of pain, check-ins, sleep and practice over a chosen range, then the entries. */
+export default function HistoryPage() {
+  const { t } = useI18n();
+  const [rangeId, setRangeId] = createSignal<RangeId>('weeks4');
+  const range = createMemo(() => rangeBounds(rangeId()));
+  const [limit, setLimit] = createSignal(PAGE);
+  createEffect(on(rangeId, () => setLimit(PAGE), { defer: true }));
+
+  // Keep showing the previous data while a new range loads, instead of flashing empty.
+  const chartRaw = createChartData(range);
+  const chartData = createMemo<ChartData | undefined>((prev) => chartRaw() ?? prev);
+  const entriesRaw = createEntries(range, limit);
+  const entries = createMemo<ListedRecord[] | undefined>((prev) => stableRecords(entriesRaw(), prev));
+  const hasAny = createHasAnyEntry();
+
+  const [Chart, setChart] = createSignal<ChartCtor>();
+  const [chartFailed, setChartFailed] = createSignal(false);
+  loadChart().then((c) => setChart(() => c), (e: unknown) => {
+    console.error('charts failed to load', e);
+    setChartFailed(true);
+  });
+
+  // The benchmark waits for this mark: charts drawn and list rendered (or the empty state shown).
+  let marked = false;
+  createEffect(() => {
+    if (marked) return;
+    const empty = hasAny() === false;
+    if (!empty && !(chartData() && entries() && (Chart() || chartFailed()))) return;
+    marked = true;
+    requestAnimationFrame(() => performance.mark('paceline:history-ready'));
+  });
+
+  const shown = () => entries()?.slice(0, limit()) ?? [];
+  const rangeEmpty = () => {
+    const d = chartData();
+    return entries()?.length === 0 && d !== undefined && d.weeks.length === 0 && d.assessments.length === 0;
+  };
+
+  return (
+    <>
+      <PageTitle>{t('history.title')}</PageTitle>
+      <Show when={hasAny() !== undefined} fallback={<p class="muted">{t('app.loading')}</p>}>
+        <Show when={hasAny()} fallback={<EmptyHistory />}>
+          <p>{t('history.intro')}</p>
+          <ChoiceGroup
+            name="history-range"
+            legend={t('history.range.legend')}
+            layout="wrap"
+            choices={RANGES.map((r) => ({ value: r, label: t(`history.range.${r}` as MessageKey) }))}
+            value={rangeId()}
+            onChange={(v) => setRangeId(v as RangeId)}
+          />
+          <Show when={range().grain === 'week'}><p class="hint">{t('history.weeklyNote')}</p></Show>
+          <Show when={!rangeEmpty()} fallback={<RangeEmpty />}>
+            <Show when={chartData()}>
+              {(d) => <HistoryCharts data={d()} Chart={Chart()} failed={chartFailed()} />}
+            </Show>
+            <Show when={entries()}>
+              <EntryList entries={shown()} hasMore={(entries()?.length ?? 0) > limit()} onShowMore={() => setLimit((n) => n + PAGE)} />
+            </Show>
+          </Show>
+        </Show>
+      </Show>
+    </>
+  );
+}
+
+/** Same object for a record that did not change, so list items (and an open editor) survive a refresh. */
+function stableRecords(next: ListedRecord[] | undefined, prev: ListedRecord[] | undefined): ListedRecord[] | undefined {
+  if (!next) return prev;
+  if (!prev) return next;
+  const byId = new Map(prev.map((r) => [r.id, r]));
+  return next.map((r) => {
+    const old = byId.get(r.id);
+    return old && old.updatedAt === r.updatedAt ? old : r;
+  });
+}
+
+function EmptyHistory() {
+  const { t } = useI18n();
+  return (
+    <section class="card soft history-empty" aria-labelledby="history-empty-heading">
+      <h2 id="history-empty-heading">{t('history.empty.heading')}</h2>
+      <p>{t('history.empty.body')}</p>
+      <p>{t('history.empty.how')}</p>
+      <div class="actions">
+        <A class="button primary" href="/">{t('history.empty.toToday')}</A>
+        <A class="button" href="/checkins">{t('history.empty.toCheckins')}</A>
+      </div>
+    </section>
+  );
+}
+
+function RangeEmpty() {
+  const { t } = useI18n();
+  return (
+    <section class="card soft" aria-labelledby="history-range-empty">
+      <h2 id="history-range-empty">{t('history.rangeEmpty.heading')}</h2>
+      <p>{t('history.rangeEmpty.body')}</p>
+      <div class="actions"><A class="button" href="/">{t('history.empty.toToday')}</A></div>
+    </section>
+  );
+}

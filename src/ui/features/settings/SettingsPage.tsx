@@ -1,0 +1,29 @@
+import { A } from '@solidjs/router';
+import { useI18n } from '../../i18n/i18n';
+import { PageTitle } from '../../primitives/PageTitle';
+import { BackupSection } from './BackupSection';
+import { CadenceSection } from './CadenceSection';
+import { createSettings } from './createSettings';
+import { LanguageSection, RegionSection } from './PreferenceSections';
+import { InstallSection, StorageSection } from './StorageSection';
+import './settings.css';
+
+/** /settings: language, crisis region, check-in schedule, keeping data safe, backups. */
+export default function SettingsPage() {
+  const { t } = useI18n();
+  const data = createSettings();
+  return (
+    <>
+      <PageTitle>{t('settings.title')}</PageTitle>
+      <LanguageSection />
+      <RegionSection data={data} />
+      <CadenceSection data={data} />
+      <StorageSection data={data} />
+      <InstallSection />
+      <BackupSection data={data} />
+      <div class="actions">
+        <A href="/about" class="button">{t('settings.about.link')}</A>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,19 @@
+import { coreEn } from './core-en';
+import { diaryEn } from '../features/diary/i18n-en';
+import { practiceEn } from '../features/practice/i18n-en';
+import { assessmentsEn } from '../features/assessments/i18n-en';
+import { crisisEn } from '../features/crisis/i18n-en';
+import { historyEn } from '../features/history/i18n-en';
+import { settingsEn } from '../features/settings/i18n-en';
+
+/** The English catalog: the reference shape every other language must match. */
+export const en = {
+  ...coreEn,
+  diary: diaryEn,
+  practice: practiceEn,
+  assessments: assessmentsEn,
+  crisis: crisisEn,
+  history: historyEn,
+  settings: settingsEn,
+};
+export type Catalog = typeof en;

@@ -1,0 +1,77 @@
+import { createContext, createMemo, createSignal, useContext, type JSX, type Accessor } from 'solid-js';
+import * as i18n from '@solid-primitives/i18n';
+import { en, type Catalog } from './en';
+import type { DeepStrings, Locale } from './types';
+
+type FlatCatalog = i18n.Flatten<Catalog>;
+/** Every key whose value is a message string, e.g. 'nav.today'. */
+export type MessageKey = { [K in keyof FlatCatalog]: FlatCatalog[K] extends string ? K : never }[keyof FlatCatalog];
+export type MessageParams = Record<string, string | number>;
+export type Translate = (key: MessageKey, params?: MessageParams) => string;
+
+export interface I18n {
+  t: Translate;
+  /** Plural-aware lookup: uses `${key}.one` / `${key}.other` (or .zero) with {{ n }}. */
+  tn: (key: string, n: number, params?: MessageParams) => string;
+  locale: Accessor<Locale>;
+  setLocale: (locale: Locale) => Promise<void>;
+  /** Formats a date/time in the current locale. */
+  formatDate: (iso: string | Date, opts?: Intl.DateTimeFormatOptions) => string;
+  formatNumber: (n: number, opts?: Intl.NumberFormatOptions) => string;
+}
+
+const I18nContext = createContext<I18n>();
+
+const loaders: Record<Locale, () => Promise<DeepStrings<Catalog>>> = {
+  en: async () => en,
+  es: async () => (await import('./es')).es,
+};
+
+/** Loads the catalog for a locale (Spanish is a separate chunk). */
+export async function loadCatalog(locale: Locale): Promise<DeepStrings<Catalog>> {
+  return loaders[locale]();
+}
+
+export function I18nProvider(props: { locale: Locale; catalog: DeepStrings<Catalog>; onLocaleChange?: (l: Locale) => void; children: JSX.Element }) {
+  const [locale, setLocaleSignal] = createSignal<Locale>(props.locale);
+  const [catalog, setCatalog] = createSignal<DeepStrings<Catalog>>(props.catalog);
+  const flat = createMemo(() => i18n.flatten(catalog() as Catalog) as unknown as Record<string, unknown>);
+  const lookup = (key: string, params?: MessageParams): string => {
+    const value = flat()[key];
+    if (typeof value !== 'string') {
+      // A missing key is a bug (the typed catalog should prevent it); show the key, never crash.
+      if (import.meta.env.DEV) console.warn(`i18n: missing key ${key}`);
+      return key;
+    }
+    return params ? i18n.resolveTemplate(value, params as Record<string, string>) : value;
+  };
+  const plural = createMemo(() => new Intl.PluralRules(locale()));
+  const value: I18n = {
+    t: (key, params) => lookup(key, params),
+    tn: (key, n, params) => {
+      const all = { n, ...params };
+      if (n === 0 && typeof flat()[`${key}.zero`] === 'string') return lookup(`${key}.zero`, all);
+      const form = plural().select(n);
+      const k = typeof flat()[`${key}.${form}`] === 'string' ? `${key}.${form}` : `${key}.other`;
+      return lookup(k, all);
+    },
+    locale,
+    setLocale: async (next) => {
+      const loaded = await loadCatalog(next);
+      setCatalog(() => loaded);
+      setLocaleSignal(next);
+      document.documentElement.lang = next;
+      props.onLocaleChange?.(next);
+    },
+    formatDate: (iso, opts) => new Intl.DateTimeFormat(locale(), opts ?? { dateStyle: 'medium', timeStyle: 'short' }).format(typeof iso === 'string' ? new Date(iso) : iso),
+    formatNumber: (n, opts) => new Intl.NumberFormat(locale(), opts).format(n),
+  };
+  return <I18nContext.Provider value={value}>{props.children}</I18nContext.Provider>;
+}
+
+/** The translator and locale of the current tree. */
+export function useI18n(): I18n {
+  const ctx = useContext(I18nContext);
+  if (!ctx) throw new Error('useI18n outside I18nProvider');
+  return ctx;
+}

@@ -1,0 +1,71 @@
+import { createSignal, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { A, useLocation } from '@solidjs/router';
+import { createEffect, on } from 'solid-js';
+import { useI18n } from '../i18n/i18n';
+import { UpdateBanner } from './UpdateBanner';
+import { ToastHost } from '../primitives/toast';
+
+const NAV = [
+  { href: '/', key: 'nav.today', icon: '◉' },
+  { href: '/practice', key: 'nav.practice', icon: '✓' },
+  { href: '/checkins', key: 'nav.checkins', icon: '☰' },
+  { href: '/history', key: 'nav.history', icon: '↗' },
+  { href: '/settings', key: 'nav.settings', icon: '⚙' },
+] as const;
+
+/** App frame: header with the always-present crisis button, main content, bottom navigation. */
+export function Layout(props: { children?: JSX.Element }) {
+  const { t } = useI18n();
+  const location = useLocation();
+  const [online, setOnline] = createSignal(navigator.onLine);
+  const update = () => setOnline(navigator.onLine);
+  window.addEventListener('online', update);
+  window.addEventListener('offline', update);
+  onCleanup(() => {
+    window.removeEventListener('online', update);
+    window.removeEventListener('offline', update);
+  });
+  // With large text the tabs wrap onto several rows; a sticky bar that tall would hide the
+  // page, so it then scrolls with the content instead.
+  const [navWrapped, setNavWrapped] = createSignal(false);
+  let navList!: HTMLUListElement;
+  onMount(() => {
+    const measure = () => {
+      const first = navList.firstElementChild as HTMLElement | null;
+      setNavWrapped(!!first && navList.offsetHeight > first.offsetHeight * 1.5);
+    };
+    const ro = new ResizeObserver(measure);
+    ro.observe(navList);
+    onCleanup(() => ro.disconnect());
+  });
+  // After the first route change, pages move focus to their heading (see PageTitle).
+  createEffect(on(() => location.pathname, () => { document.body.dataset.navigated = 'yes'; }, { defer: true }));
+
+  return (
+    <div class="app">
+      <a class="skip-link" href="#main">{t('app.skipToContent')}</a>
+      <header class="app-header">
+        <A href="/" class="brand" end>{t('app.name')}</A>
+        <A href="/crisis" class="button crisis" aria-label={t('app.crisisButtonLabel')}>{t('app.crisisButton')}</A>
+      </header>
+      <UpdateBanner />
+      <Show when={!online()}>
+        <p class="offline-note" role="status">{t('app.offline')}</p>
+      </Show>
+      <main id="main" tabindex="-1">{props.children}</main>
+      <ToastHost />
+      <nav class="app-nav" classList={{ wrapped: navWrapped() }} aria-label={t('app.mainNav')}>
+        <ul ref={navList}>
+          {NAV.map((item) => (
+            <li>
+              <A href={item.href} end={item.href === '/'} activeClass="active">
+                <span class="nav-icon" aria-hidden="true">{item.icon}</span>
+                <span>{t(item.key)}</span>
+              </A>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </div>
+  );
+}

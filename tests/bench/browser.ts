@@ -1,0 +1,115 @@
+// Browser benchmarks in Debian chromium: cold start offline with five years of data (CPU
+// throttled 4x through CDP), History over those five years, and tap-to-committed for a diary entry.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { fiveYears } from '../helpers/fixtures';
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface Stats { n: number; p50: number; p95: number; min: number; max: number }
+export function stats(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
+  return { n: s.length, p50: at(0.5), p95: at(0.95), min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN };
+}
+
+async function open(profile: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: ARGS, headless: true, viewport: { width: 412, height: 915 }, serviceWorkers: 'allow' });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page };
+}
+
+/** Waits for a performance mark the app sets, and returns its time (ms since navigation start). */
+async function markTime(page: Page, name: string, timeoutMs = 60_000): Promise<number> {
+  await page.waitForFunction((n) => performance.getEntriesByName(n, 'mark').length > 0, name, { timeout: timeoutMs });
+  return page.evaluate((n) => performance.getEntriesByName(n, 'mark').at(-1)!.startTime, name);
+}
+
+/** Loads five years of data into a fresh profile through the Settings restore screen. */
+async function seedFiveYears(baseUrl: string, profile: string): Promise<{ records: number; importMs: number }> {
+  const backup = fiveYears(20261123, new Date('2026-11-22T20:00:00Z'));
+  const file = join(profile, '..', `five-years-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(backup));
+  const { context, page } = await open(profile);
+  try {
+    await page.goto(new URL('/settings', baseUrl).href);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    const t0 = Date.now();
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByRole('dialog').getByRole('button').last().click();
+    await markTime(page, 'paceline:import-done', 120_000);
+    return { records: backup.records.length, importMs: Date.now() - t0 };
+  } finally {
+    await context.close();
+    rmSync(file, { force: true });
+  }
+}
+
+export interface BrowserBenchResult {
+  records: number;
+  importMs: number;
+  coldStartOfflineMs: Stats;
+  historyMs: Stats;
+  historyAllMs: Stats;
+  diarySaveMs: Stats;
+}
+
+/** Runs the browser benchmarks against a running server at baseUrl. */
+export async function runBrowserBench(baseUrl: string, runs = 5): Promise<BrowserBenchResult> {
+  const root = mkdtempSync(join(tmpdir(), 'paceline-bench-'));
+  const profile = join(root, 'profile');
+  try {
+    const { records, importMs } = await seedFiveYears(baseUrl, profile);
+    const cold: number[] = [];
+    const history: number[] = [];
+    const historyAll: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      // A new browser process each run: nothing warm in memory, the service worker serves the app offline.
+      const { context, page } = await open(profile);
+      try {
+        await context.setOffline(true);
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+        await page.goto(new URL('/', baseUrl).href);
+        cold.push(await markTime(page, 'paceline:today-ready'));
+        const before = await page.evaluate(() => performance.now());
+        await page.getByRole('navigation').getByRole('link', { name: /history|historial/i }).click();
+        history.push((await markTime(page, 'paceline:history-ready')) - before);
+        const beforeAll = await page.evaluate(() => { performance.clearMarks('paceline:history-ready'); return performance.now(); });
+        await page.getByRole('radio', { name: /^all|todo/i }).check();
+        historyAll.push((await markTime(page, 'paceline:history-ready')) - beforeAll);
+      } finally {
+        await context.close();
+      }
+    }
+    const saves: number[] = [];
+    {
+      const { context, page } = await open(profile);
+      try {
+        await context.setOffline(true);
+        await page.goto(new URL('/', baseUrl).href);
+        await markTime(page, 'paceline:today-ready');
+        for (let i = 0; i < 40; i++) {
+          const value = String(i % 11);
+          await page.getByRole('radio', { name: new RegExp(`^${value}(:|$)`) }).first().check();
+          const save = page.getByRole('button', { name: /^save|guardar/i }).first();
+          // t0 is taken in the page when the tap lands, t1 by the app right after IndexedDB commits.
+          await save.evaluate((el) => el.addEventListener('pointerdown', () => performance.mark('bench:tap'), { once: true, capture: true }));
+          await page.evaluate(() => performance.clearMarks('paceline:diary-saved'));
+          await save.click();
+          const t1 = await markTime(page, 'paceline:diary-saved');
+          const t0 = await page.evaluate(() => performance.getEntriesByName('bench:tap', 'mark').at(-1)!.startTime);
+          saves.push(t1 - t0);
+          await page.evaluate(() => performance.clearMarks('bench:tap'));
+        }
+      } finally {
+        await context.close();
+      }
+    }
+    return { records, importMs, coldStartOfflineMs: stats(cold), historyMs: stats(history), historyAllMs: stats(historyAll), diarySaveMs: stats(saves.slice(5)) };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}

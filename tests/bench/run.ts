@@ -1,0 +1,28 @@
+// Runs every benchmark in one go and prints the figures side by side; writes tests/bench/results/latest.json.
+// Usage: npm run bench (builds first). Benchmarks report; they never fail on noise.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startServer } from '../../sync-server/server';
+import { measureBundles } from './bundle-size';
+import { runBrowserBench, type Stats } from './browser';
+
+const fmt = (s: Stats) => `p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (n=${s.n}, min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)})`;
+
+const bundles = measureBundles();
+console.log('Initial JavaScript per route (gzip, level 9)    target: landing <= 80 KB, chart.js only on /history');
+for (const r of bundles) console.log(`  ${r.route.padEnd(16)} ${r.gzipKB.toFixed(1).padStart(6)} KB   chart.js: ${r.hasChartJs ? 'yes' : 'no'}   yjs: ${r.hasYjs ? 'yes' : 'no'}`);
+
+const server = await startServer({ port: 0, host: '127.0.0.1', staticDir: resolve(import.meta.dirname, '../../dist') });
+try {
+  const b = await runBrowserBench(server.url);
+  console.log(`\nFive years of data: ${b.records} records, imported through Settings in ${b.importMs} ms`);
+  console.log(`Cold start offline to usable Today, CPU 4x slower   target < 1500 ms: ${fmt(b.coldStartOfflineMs)}`);
+  console.log(`History render, default range, CPU 4x slower      target < 300 ms:  ${fmt(b.historyMs)}`);
+  console.log(`History render, all five years, CPU 4x slower     target < 300 ms:  ${fmt(b.historyAllMs)}`);
+  console.log(`Diary entry tap to committed in IndexedDB         target p95 < 20 ms: ${fmt(b.diarySaveMs)}`);
+  const out = resolve(import.meta.dirname, 'results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(resolve(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), bundles, browser: b }, null, 2));
+} finally {
+  await server.close();
+}

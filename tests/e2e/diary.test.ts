@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { axe, horizontalOverflow, openApp, screenshot, setTextSize, smallTouchTargets, type AppSession } from './harness';
+
+let app: AppSession;
+let page: Page;
+
+async function expectAccessible(p: Page, state: string): Promise<void> {
+  const violations = await axe(p);
+  expect(violations.map((v) => `${state}: ${v.id} ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(await smallTouchTargets(p), `${state}: small targets`).toEqual([]);
+}
+
+describe('diary: Today and editing an entry', () => {
+  beforeAll(async () => {
+    app = await openApp({ path: '/' });
+    page = app.page;
+    await page.waitForFunction(() => performance.getEntriesByName('paceline:today-ready').length > 0);
+  });
+  afterAll(async () => {
+    await app?.dispose();
+  });
+
+  test('logs pain in two taps, lists it, and undo removes it', async () => {
+    const entries = page.getByRole('region', { name: 'Today’s entries' });
+    await expect(entries.getByText('No entries yet today.').isVisible()).resolves.toBe(true);
+    await expectAccessible(page, 'today empty');
+    await screenshot(page, 'diary-today');
+
+    await page.getByRole('radio', { name: '6', exact: true }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Pain 6 saved').waitFor();
+    await entries.getByText('Pain 6 out of 10').waitFor();
+    expect(await page.evaluate(() => performance.getEntriesByName('paceline:diary-saved').length)).toBe(1);
+    // The scale is ready for the next entry.
+    expect(await page.getByRole('radio', { name: '6', exact: true }).isChecked()).toBe(false);
+
+    await page.getByRole('status').getByRole('button', { name: 'Undo' }).click();
+    await entries.getByText('No entries yet today.').waitFor();
+  });
+
+  test('Save without a number asks for one and saves nothing', async () => {
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Tap a number for your pain first.').waitFor();
+    expect(await page.getByRole('region', { name: 'Today’s entries' }).getByRole('listitem').count()).toBe(0);
+  });
+
+  test('adds details with the body map and triggers', async () => {
+    await page.getByRole('radio', { name: '7', exact: true }).click();
+    const toggle = page.getByRole('button', { name: 'Add details' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+
+    const front = page.getByRole('group', { name: 'Front of body' });
+    await front.getByRole('checkbox', { name: 'Left knee' }).click();
+    // Keyboard works too: Space on a focused region.
+    await page.getByRole('group', { name: 'Back of body' }).getByRole('checkbox', { name: 'Lower back' }).focus();
+    await page.keyboard.press('Space');
+    expect(await page.getByRole('checkbox', { name: 'Lower back' }).first().getAttribute('aria-checked')).toBe('true');
+    const chosen = page.getByRole('list', { name: 'Chosen places' });
+    await chosen.getByText('Lower back').waitFor();
+    await chosen.getByText('Left knee').waitFor();
+
+    await page.getByRole('checkbox', { name: 'Weather' }).check();
+    await page.getByRole('checkbox', { name: 'Stiff' }).check();
+    await page.getByLabel('Anything else that made it worse?').fill('Long drive');
+    await page.getByLabel('Hours slept last night').fill('lots');
+    await page.getByRole('group', { name: 'How is your mood?' }).getByRole('radio', { name: '4', exact: true }).click();
+    await expectAccessible(page, 'today details open');
+    await screenshot(page, 'diary-today-details');
+
+    // A bad number is explained next to its field and nothing typed is lost.
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('This value has the wrong form.').waitFor();
+    expect(await page.getByLabel('Anything else that made it worse?').inputValue()).toBe('Long drive');
+    expect(await page.getByLabel('Hours slept last night').inputValue()).toBe('lots');
+    await expectAccessible(page, 'today with errors');
+
+    // A time in the future is refused; a time earlier today is fine.
+    const when = page.getByLabel('When was this?');
+    const shown = await when.inputValue();
+    await when.fill(`${new Date().getFullYear() + 1}-01-01T10:00`);
+    await page.getByLabel('Hours slept last night').fill('6,5');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('This date is in the future.').waitFor();
+    await when.fill(shown);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Pain 7 saved').waitFor();
+    const item = page.getByRole('region', { name: 'Today’s entries' }).getByRole('listitem').first();
+    await item.getByText('Pain 7 out of 10').waitFor();
+    const summary = await item.innerText();
+    for (const bit of ['Left knee', 'Lower back', 'Stiff', 'Weather', '6.5 h sleep', 'Mood 4/10']) expect(summary).toContain(bit);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  test('edits the entry and sees the change', async () => {
+    await page.getByRole('link', { name: /^Edit entry from/ }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Edit entry' }).waitFor();
+    const pain = page.getByRole('group', { name: 'Pain', exact: true });
+    expect(await pain.getByRole('radio', { name: '7', exact: true }).isChecked()).toBe(true);
+    expect(await page.getByLabel('Anything else that made it worse?').inputValue()).toBe('Long drive');
+    await expectAccessible(page, 'edit');
+    await screenshot(page, 'diary-edit');
+
+    await pain.getByRole('radio', { name: '3', exact: true }).click();
+    await page.getByRole('checkbox', { name: 'Weather' }).uncheck();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Today' }).waitFor();
+    const item = page.getByRole('region', { name: 'Today’s entries' }).getByRole('listitem').first();
+    await item.getByText('Pain 3 out of 10').waitFor();
+    expect(await item.innerText()).not.toContain('Weather');
+  });
+
+  test('deletes with undo', async () => {
+    const entries = page.getByRole('region', { name: 'Today’s entries' });
+    await page.getByRole('button', { name: /^Delete entry from/ }).first().click();
+    await entries.getByText('No entries yet today.').waitFor();
+    await page.getByText('Entry deleted').waitFor();
+    // Toasts stack oldest first; the newest one is the deletion's.
+    await page.getByRole('status').getByRole('button', { name: 'Undo' }).last().click();
+    await entries.getByText('Pain 3 out of 10').waitFor();
+  });
+
+  test('unknown entry says so and links back', async () => {
+    await page.goto(new URL('/entry/01ARZ3NDEKTSV4RRFFQ69G5FAV', app.baseUrl).href);
+    await page.getByText('This entry does not exist on this device.', { exact: false }).waitFor();
+    await expectAccessible(page, 'edit not found');
+    await page.getByRole('link', { name: 'Back to Today' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Today' }).waitFor();
+  });
+
+  test('holds at 200% text without horizontal scrolling', async () => {
+    await page.reload();
+    await page.waitForFunction(() => performance.getEntriesByName('paceline:today-ready').length > 0);
+    await setTextSize(page, 200);
+    expect(await horizontalOverflow(page)).toEqual([]);
+    expect(await smallTouchTargets(page)).toEqual([]);
+    await screenshot(page, 'diary-today-200');
+    await page.getByRole('button', { name: 'Add details' }).click();
+    await page.getByRole('group', { name: 'Front of body' }).waitFor();
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await screenshot(page, 'diary-today-details-200');
+    await page.getByRole('link', { name: /^Edit entry from/ }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Edit entry' }).waitFor();
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await screenshot(page, 'diary-edit-200');
+  });
+});
