@@ -5,6 +5,7 @@ import { loadCatalog } from './ui/i18n/i18n';
 import { isLocale, type Locale } from './ui/i18n/types';
 import { PacelineDB } from './storage/db';
 import { ensureDeviceProfile, getSetting, setSetting } from './storage/profile';
+import { requestPersistentStorage } from './pwa/register';
 import './ui/styles.css';
 
 function browserLocale(): Locale {
@@ -26,6 +27,17 @@ async function firstRunDefaults(db: PacelineDB): Promise<Locale> {
   const locale = browserLocale();
   await setSetting(db, 'locale', locale);
   return locale;
+}
+
+/**
+ * Once there is something to lose, ask the browser not to evict our storage (Chromium decides
+ * without a prompt). The answer is kept and shown in Settings, where the person can ask again.
+ */
+async function askToKeepData(db: PacelineDB): Promise<void> {
+  const asked = await getSetting(db, 'persistence');
+  if (asked.requested || (await db.records.count()) === 0) return;
+  const { supported, granted } = await requestPersistentStorage();
+  if (supported) await setSetting(db, 'persistence', { requested: true, granted, checkedAt: new Date().toISOString() });
 }
 
 /** Shown when IndexedDB cannot be opened at all (private mode limits, disk full, blocked by another tab). */
@@ -75,7 +87,10 @@ async function start(): Promise<void> {
   );
   performance.mark('paceline:rendered');
   // Open the journal (and Yjs) once the first screen is up, so the first tap does not wait.
-  const warm = () => void journal().catch((e: unknown) => console.error('journal failed to open', e));
+  const warm = () => {
+    void journal().catch((e: unknown) => console.error('journal failed to open', e));
+    void askToKeepData(db);
+  };
   if ('requestIdleCallback' in window) requestIdleCallback(warm, { timeout: 1500 });
   else setTimeout(warm, 200);
 }

@@ -1,6 +1,6 @@
 // Browser benchmarks in Debian chromium: cold start offline with five years of data (CPU
 // throttled 4x through CDP), History over those five years, and tap-to-committed for a diary entry.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -23,7 +23,13 @@ async function open(profile: string): Promise<{ context: BrowserContext; page: P
 
 /** Waits for a performance mark the app sets, and returns its time (ms since navigation start). */
 async function markTime(page: Page, name: string, timeoutMs = 60_000): Promise<number> {
-  await page.waitForFunction((n) => performance.getEntriesByName(n, 'mark').length > 0, name, { timeout: timeoutMs });
+  try {
+    await page.waitForFunction((n) => performance.getEntriesByName(n, 'mark').length > 0, name, { timeout: timeoutMs });
+  } catch (e) {
+    const shot = join(tmpdir(), `paceline-bench-${name.replace(/\W/g, '-')}.png`);
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    throw new Error(`mark ${name} never came (screenshot: ${shot}; page: ${page.url()})`, { cause: e });
+  }
   return page.evaluate((n) => performance.getEntriesByName(n, 'mark').at(-1)!.startTime, name);
 }
 
@@ -54,18 +60,23 @@ export interface BrowserBenchResult {
   historyMs: Stats;
   historyAllMs: Stats;
   diarySaveMs: Stats;
+  /** The storage part of it: journal store put() to committed. */
+  diaryPutMs: Stats;
 }
 
 /** Runs the browser benchmarks against a running server at baseUrl. */
 export async function runBrowserBench(baseUrl: string, runs = 5): Promise<BrowserBenchResult> {
-  const root = mkdtempSync(join(tmpdir(), 'paceline-bench-'));
+  // BENCH_PROFILE=dir keeps the seeded profile between runs (same port needed: PORT=...), for profiling.
+  const keep = process.env.BENCH_PROFILE;
+  const root = keep ?? mkdtempSync(join(tmpdir(), 'paceline-bench-'));
   const profile = join(root, 'profile');
   try {
-    const { records, importMs } = await seedFiveYears(baseUrl, profile);
+    const { records, importMs } = keep && existsSync(profile) ? { records: NaN, importMs: NaN } : await seedFiveYears(baseUrl, profile);
     const cold: number[] = [];
     const history: number[] = [];
     const historyAll: number[] = [];
-    for (let i = 0; i < runs; i++) {
+    const coldRuns = process.env.BENCH_ONLY === "save" ? 0 : runs;
+    for (let i = 0; i < coldRuns; i++) {
       // A new browser process each run: nothing warm in memory, the service worker serves the app offline.
       const { context, page } = await open(profile);
       try {
@@ -85,6 +96,7 @@ export async function runBrowserBench(baseUrl: string, runs = 5): Promise<Browse
       }
     }
     const saves: number[] = [];
+    const puts: number[] = [];
     {
       const { context, page } = await open(profile);
       try {
@@ -95,21 +107,27 @@ export async function runBrowserBench(baseUrl: string, runs = 5): Promise<Browse
           const value = String(i % 11);
           await page.getByRole('radio', { name: new RegExp(`^${value}(:|$)`) }).first().check();
           const save = page.getByRole('button', { name: /^save|guardar/i }).first();
-          // t0 is taken in the page when the tap lands, t1 by the app right after IndexedDB commits.
-          await save.evaluate((el) => el.addEventListener('pointerdown', () => performance.mark('bench:tap'), { once: true, capture: true }));
+          // t0 is taken in the page when the tap completes (the click event, before the app's own
+          // handler sees it: capture phase on window), t1 by the app right after IndexedDB commits.
+          // pointerdown would add the test driver's own delay between press and release.
+          await save.evaluate(() => window.addEventListener('click', () => performance.mark('bench:tap'), { once: true, capture: true }));
           await page.evaluate(() => performance.clearMarks('paceline:diary-saved'));
+          // One entry at a time, as a person logs: let the previous save's screen updates settle.
+          await page.evaluate(() => new Promise((done) => requestIdleCallback(() => done(null), { timeout: 1000 })));
           await save.click();
           const t1 = await markTime(page, 'paceline:diary-saved');
           const t0 = await page.evaluate(() => performance.getEntriesByName('bench:tap', 'mark').at(-1)!.startTime);
           saves.push(t1 - t0);
+          const tPut = await page.evaluate(() => performance.getEntriesByName('paceline:diary-put', 'mark').at(-1)!.startTime);
+          puts.push(t1 - tPut);
           await page.evaluate(() => performance.clearMarks('bench:tap'));
         }
       } finally {
         await context.close();
       }
     }
-    return { records, importMs, coldStartOfflineMs: stats(cold), historyMs: stats(history), historyAllMs: stats(historyAll), diarySaveMs: stats(saves.slice(5)) };
+    return { records, importMs, coldStartOfflineMs: stats(cold), historyMs: stats(history), historyAllMs: stats(historyAll), diarySaveMs: stats(saves.slice(5)), diaryPutMs: stats(puts.slice(5)) };
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    if (!keep) rmSync(root, { recursive: true, force: true });
   }
 }

@@ -12,7 +12,7 @@ const bundles = measureBundles();
 console.log('Initial JavaScript per route (gzip, level 9)    target: landing <= 80 KB, chart.js only on /history');
 for (const r of bundles) console.log(`  ${r.route.padEnd(16)} ${r.gzipKB.toFixed(1).padStart(6)} KB   chart.js: ${r.hasChartJs ? 'yes' : 'no'}   yjs: ${r.hasYjs ? 'yes' : 'no'}`);
 
-const server = await startServer({ port: 0, host: '127.0.0.1', staticDir: resolve(import.meta.dirname, '../../dist') });
+const server = await startServer({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1', staticDir: resolve(import.meta.dirname, '../../dist') });
 try {
   const b = await runBrowserBench(server.url);
   console.log(`\nFive years of data: ${b.records} records, imported through Settings in ${b.importMs} ms`);
@@ -20,6 +20,7 @@ try {
   console.log(`History render, default range, CPU 4x slower      target < 300 ms:  ${fmt(b.historyMs)}`);
   console.log(`History render, all five years, CPU 4x slower     target < 300 ms:  ${fmt(b.historyAllMs)}`);
   console.log(`Diary entry tap to committed in IndexedDB         target p95 < 20 ms: ${fmt(b.diarySaveMs)}`);
+  console.log(`  of which journal store put() to committed:                          ${fmt(b.diaryPutMs)}`);
   const out = resolve(import.meta.dirname, 'results');
   mkdirSync(out, { recursive: true });
   writeFileSync(resolve(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), bundles, browser: b }, null, 2));

@@ -61,6 +61,8 @@ export function createDiary() {
           return { ok: false, error: { kind: 'invalid', errors: [...errors, ...(created.ok ? [] : created.error)] } };
         }
         const store = await journal();
+        // The benchmark splits tap-to-committed into form work and the storage commit.
+        performance.mark('paceline:diary-put');
         const result = await store.put(created.value);
         performance.mark('paceline:diary-saved');
         return fromStore(result);
