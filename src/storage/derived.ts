@@ -43,10 +43,11 @@ export async function applyDerived(db: PacelineDB, circleId: string, changes: re
       deletes.push(change.id);
     }
   });
-  await db.records.bulkPut(puts);
-  await db.records.bulkDelete(deletes);
-  await recomputeWeeks(db, circleId, weeks);
-  await recomputeLatest(db, circleId, instruments);
+  // IndexedDB runs a transaction's requests in the order they are issued, so the reads below
+  // see these writes; issuing them together saves a round trip per step on the save path.
+  const writes: Promise<unknown>[] = [db.records.bulkPut(puts)];
+  if (deletes.length > 0) writes.push(db.records.bulkDelete(deletes));
+  await Promise.all([...writes, recomputeWeeks(db, circleId, weeks), recomputeLatest(db, circleId, instruments)]);
 }
 
 async function rowsBetween(db: PacelineDB, circleId: string, kind: 'diary' | 'practice', from: string, to: string) {
@@ -61,17 +62,18 @@ async function recomputeWeeks(db: PacelineDB, circleId: string, weeks: ReadonlyS
   const ranges = sorted.length <= 4
     ? sorted.map(weekQueryRange)
     : [[weekQueryRange(sorted[0]!)[0], weekQueryRange(sorted[sorted.length - 1]!)[1]] as [string, string]];
-  const rows: RecordRow[] = [];
-  for (const [from, to] of ranges) {
-    rows.push(...(await rowsBetween(db, circleId, 'diary', from, to)), ...(await rowsBetween(db, circleId, 'practice', from, to)));
-  }
+  const rows: RecordRow[] = (
+    await Promise.all(ranges.flatMap(([from, to]) => [rowsBetween(db, circleId, 'diary', from, to), rowsBetween(db, circleId, 'practice', from, to)]))
+  ).flat();
   // Overlapping ranges can return a row twice: aggregate each id once.
   const unique = new Map(rows.map((r) => [r.id, r.record]));
   const agg = aggregateWeeks(circleId, unique.values(), weeks);
-  await db.weeks.bulkPut([...agg.values()]);
   const empty = sorted.filter((w) => !agg.has(w)).map((w) => [circleId, w] as [string, string]);
-  // Compound primary keys: the typed bulkDelete does not model them.
-  await (db.weeks as unknown as Table<unknown, [string, string]>).bulkDelete(empty);
+  await Promise.all([
+    db.weeks.bulkPut([...agg.values()]),
+    // Compound primary keys: the typed bulkDelete does not model them.
+    empty.length > 0 ? (db.weeks as unknown as Table<unknown, [string, string]>).bulkDelete(empty) : undefined,
+  ]);
 }
 
 /** Recompute the latest score of the given instruments, newest first by the index. */

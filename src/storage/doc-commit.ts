@@ -118,8 +118,13 @@ export class CommittedDoc {
       try {
         // This transaction is the commit point: the update and everything derived from it land together or not at all.
         value = await this.db.transaction('rw', [this.db.docUpdates, this.db.docMeta, ...extraTables], async () => {
-          updateCount = await appendUpdate(this.db, this.circleId, this.docName, update, this.options.schemaVersion);
-          return persist(changes as C, update);
+          // Independent writes in one transaction: issued together, committed together.
+          const [count, persisted] = await Promise.all([
+            appendUpdate(this.db, this.circleId, this.docName, update, this.options.schemaVersion),
+            persist(changes as C, update),
+          ]);
+          updateCount = count;
+          return persisted;
         });
       } catch (err) {
         await this.rollback();

@@ -32,13 +32,25 @@ export async function listRecords(
 ): Promise<JournalRecord[]> {
   const kinds = typeof kind === 'string' ? [kind] : [...kind];
   const keep = (r: RecordRow) => options.includeDeleted === true || r.deleted === 0;
-  const perKind = await Promise.all(kinds.map(async (k) => {
+  const limit = options.limit;
+  // Deleted rows are dropped here, not with a Dexie filter(): a filter makes Dexie walk a
+  // cursor one row per event-loop turn, where a plain range (or range + limit) is one getAll.
+  const read = (k: RecordKind, n?: number) => {
     let coll = kindRange(db, circleId, k, options.from, options.to);
     if (options.reverse) coll = coll.reverse();
-    coll = coll.filter(keep);
-    // Each kind's list is already ordered; a limit per kind bounds the merge below.
-    if (options.limit !== undefined) coll = coll.limit(options.limit);
+    if (n !== undefined) coll = coll.limit(n);
     return coll.toArray();
+  };
+  const perKind = await Promise.all(kinds.map(async (k) => {
+    if (limit === undefined) return (await read(k)).filter(keep);
+    if (limit <= 0) return [];
+    // Each kind's list is already ordered; a limit per kind bounds the merge below. Read that
+    // many, and read more only while deleted rows left the page short.
+    for (let n = limit; ; n *= 2) {
+      const rows = await read(k, n);
+      const kept = rows.filter(keep);
+      if (kept.length >= limit || rows.length < n) return kept.slice(0, limit);
+    }
   }));
   let rows = perKind.flat();
   if (perKind.length > 1) {

@@ -40,9 +40,13 @@ export function measureBundles(distDir = resolve(import.meta.dirname, '../../dis
     const keys = closure(manifest, entryKey);
     if (src) {
       if (!manifest[src]) throw new Error(`route ${route}: ${src} is not a chunk in the manifest`);
+      const entryKeys = new Set(keys);
       closure(manifest, src, keys);
-      // A route that loads a chunk as soon as it renders (History's charts) pays for it too.
-      for (const lazy of manifest[src]!.dynamicImports ?? []) closure(manifest, lazy, keys);
+      // A route that loads a chunk as soon as it renders (History's charts) pays for it too:
+      // follow the lazy imports of the route's own chunks (not the shell's).
+      for (const k of [...keys].filter((k) => !entryKeys.has(k))) {
+        for (const lazy of manifest[k]?.dynamicImports ?? []) closure(manifest, lazy, keys);
+      }
     }
     const files = [...keys].map((k) => manifest[k]!.file).filter((f) => f.endsWith('.js'));
     const text = files.map((f) => readFileSync(resolve(distDir, f), 'utf8')).join('\n');

@@ -17,8 +17,9 @@ try {
   const b = await runBrowserBench(server.url);
   console.log(`\nFive years of data: ${b.records} records, imported through Settings in ${b.importMs} ms`);
   console.log(`Cold start offline to usable Today, CPU 4x slower   target < 1500 ms: ${fmt(b.coldStartOfflineMs)}`);
-  console.log(`History render, default range, CPU 4x slower      target < 300 ms:  ${fmt(b.historyMs)}`);
-  console.log(`History render, all five years, CPU 4x slower     target < 300 ms:  ${fmt(b.historyAllMs)}`);
+  console.log(`History render, tapped as Today appears, CPU 4x   target < 300 ms:  ${fmt(b.historyMs)}`);
+  console.log(`History render, tapped 2 s after Today, CPU 4x     target < 300 ms:  ${fmt(b.historySettledMs)}`);
+  console.log(`History switched to all five years, CPU 4x       target < 300 ms:  ${fmt(b.historyAllMs)}`);
   console.log(`Diary entry tap to committed in IndexedDB         target p95 < 20 ms: ${fmt(b.diarySaveMs)}`);
   console.log(`  of which journal store put() to committed:                          ${fmt(b.diaryPutMs)}`);
   const out = resolve(import.meta.dirname, 'results');

@@ -4,6 +4,7 @@ import { createEffect, on } from 'solid-js';
 import { useI18n } from '../i18n/i18n';
 import { UpdateBanner } from './UpdateBanner';
 import { ToastHost } from '../primitives/toast';
+import { preloadHistory } from '../features/history/preload';
 
 const NAV = [
   { href: '/', key: 'nav.today', icon: '◉' },
@@ -37,6 +38,10 @@ export function Layout(props: { children?: JSX.Element }) {
     const ro = new ResizeObserver(measure);
     ro.observe(navList);
     onCleanup(() => ro.disconnect());
+    // History needs chart.js (the largest chunk): fetch and parse it while the person is on
+    // another screen, so the tap on History only reads data and draws.
+    if ('requestIdleCallback' in window) requestIdleCallback(preloadHistory, { timeout: 5000 });
+    else setTimeout(preloadHistory, 2000);
   });
   // After the first route change, pages move focus to their heading (see PageTitle).
   createEffect(on(() => location.pathname, () => { document.body.dataset.navigated = 'yes'; }, { defer: true }));
@@ -58,7 +63,13 @@ export function Layout(props: { children?: JSX.Element }) {
         <ul ref={navList}>
           {NAV.map((item) => (
             <li>
-              <A href={item.href} end={item.href === '/'} activeClass="active">
+              <A
+                href={item.href}
+                end={item.href === '/'}
+                activeClass="active"
+                onPointerEnter={item.href === '/history' ? preloadHistory : undefined}
+                onFocus={item.href === '/history' ? preloadHistory : undefined}
+              >
                 <span class="nav-icon" aria-hidden="true">{item.icon}</span>
                 <span>{t(item.key)}</span>
               </A>

@@ -41,7 +41,16 @@ async function guarded(write: () => Promise<Written>): Promise<Written> {
 
 // Record validation brings the instrument tables with it; the journal store needs the same
 // code, so it is loaded with the store rather than in the landing bundle.
-const loadFactory = () => import('../../../domain/record-factory');
+// The promise is kept: a repeated dynamic import() still goes through the module loader on
+// every call, which costs milliseconds on the tap-to-saved path.
+let factory: Promise<typeof import('../../../domain/record-factory')> | undefined;
+const loadFactory = () => {
+  factory ??= import('../../../domain/record-factory').catch((e: unknown) => {
+    factory = undefined;
+    throw e;
+  });
+  return factory;
+};
 
 /** Save, revise, delete and restore diary entries. */
 export function createDiary() {

@@ -34,13 +34,15 @@ export default function HistoryPage() {
     setChartFailed(true);
   });
 
-  // The benchmark waits for this mark: charts drawn and list rendered (or the empty state shown).
-  let marked = false;
+  // The benchmark waits for this mark: charts drawn and list rendered (or the empty state
+  // shown), once per range so that switching to five years is measured too.
+  let markedFor: unknown;
   createEffect(() => {
-    if (marked) return;
+    const r = range();
+    if (markedFor === r) return;
     const empty = hasAny() === false;
-    if (!empty && !(chartData() && entries() && (Chart() || chartFailed()))) return;
-    marked = true;
+    if (!empty && !(chartData()?.range === r && entries() && (Chart() || chartFailed()))) return;
+    markedFor = r;
     requestAnimationFrame(() => performance.mark('paceline:history-ready'));
   });
 

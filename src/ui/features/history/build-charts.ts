@@ -50,6 +50,15 @@ const one = (f: Fmt, n: number) => f.formatNumber(n, { maximumFractionDigits: 1 
 const dayLabel = (f: Fmt, day: number) => f.formatDate(dayDate(day), { dateStyle: 'medium', timeZone: 'UTC' });
 const weekLabel = (f: Fmt, week: string) => f.t('history.table.weekOf', { date: dayLabel(f, dayNumber(week)) });
 
+/**
+ * The table of a chart, built the first time it is read: it is shown only when asked for, and
+ * formatting a label per row (hundreds of weeks over five years) is most of a spec's cost.
+ */
+function withTable(spec: Omit<ChartSpec, 'table'>, build: () => ChartSpec['table']): ChartSpec {
+  let table: ChartSpec['table'] | undefined;
+  return Object.defineProperty(spec, 'table', { get: () => (table ??= build()), enumerable: true, configurable: true }) as ChartSpec;
+}
+
 function period(f: Fmt, range: RangeBounds): string {
   return f.t(`history.period.${range.id}` as MessageKey);
 }
@@ -78,11 +87,12 @@ function weekly(weeks: WeekRow[], sum: 'painSum' | 'sleepSum', n: 'painN' | 'sle
 
 export function painChart(f: Fmt, data: ChartData, range: RangeBounds, now: Date): ChartSpec {
   const rows = data.grain === 'day'
-    ? dailyMeans(data.diary.map((d) => ({ at: d.at, value: d.painNow }))).map((d) => ({ x: dayNumber(d.day), y: d.mean, label: dayLabel(f, dayNumber(d.day)), n: d.n }))
-    : weekly(data.weeks, 'painSum', 'painN').map((w) => ({ x: dayNumber(w.week), y: w.mean, label: weekLabel(f, w.week), n: w.n }));
+    ? dailyMeans(data.diary.map((d) => ({ at: d.at, value: d.painNow }))).map((d) => ({ x: dayNumber(d.day), y: d.mean, n: d.n }))
+    : weekly(data.weeks, 'painSum', 'painN').map((w) => ({ x: dayNumber(w.week), y: w.mean, week: w.week, n: w.n }));
+  const rowLabel = (r: { x: number; week?: string }) => (r.week !== undefined ? weekLabel(f, r.week) : dayLabel(f, r.x));
   const name = f.t('history.pain.series');
   const points = rows.map(({ x, y }) => ({ x, y }));
-  return {
+  return withTable({
     id: 'pain', type: 'line',
     title: f.t('history.pain.title'),
     caption: f.t(data.grain === 'day' ? 'history.pain.captionDaily' : 'history.pain.captionWeekly'),
@@ -91,12 +101,11 @@ export function painChart(f: Fmt, data: ChartData, range: RangeBounds, now: Date
     y: { min: 0, max: 10, step: 2, title: f.t('history.pain.axis') },
     legend: [{ label: name, color: COLORS.pain, style: 'line' }],
     summary: summarise(f, name, range, points.map((p) => p.y)),
-    table: {
-      columns: [f.t(data.grain === 'day' ? 'history.table.date' : 'history.table.week'), name, f.t('history.table.entries')],
-      rows: rows.map((r) => [r.label, one(f, r.y), f.formatNumber(r.n)]),
-    },
     empty: points.length === 0,
-  };
+  }, () => ({
+    columns: [f.t(data.grain === 'day' ? 'history.table.date' : 'history.table.week'), name, f.t('history.table.entries')],
+    rows: rows.map((r) => [rowLabel(r), one(f, r.y), f.formatNumber(r.n)]),
+  }));
 }
 
 export function sleepChart(f: Fmt, data: ChartData, range: RangeBounds, now: Date): ChartSpec {
@@ -105,16 +114,15 @@ export function sleepChart(f: Fmt, data: ChartData, range: RangeBounds, now: Dat
   if (data.grain === 'week') {
     const rows = weekly(data.weeks, 'sleepSum', 'sleepN');
     const points = rows.map((w) => ({ x: dayNumber(w.week), y: w.mean }));
-    return {
+    return withTable({
       id: 'sleep', type: 'line', title: f.t('history.sleep.title'), caption: f.t('history.sleep.captionWeekly'),
       series: [{ label: quality, points, color: COLORS.sleep, pointStyle: 'rectRot' }],
       x: xRange(range, points, now),
       y: { min: 0, max: 10, step: 2, title: f.t('history.sleep.axis') },
       legend: [{ label: quality, color: COLORS.sleep, style: 'line' }],
       summary: summarise(f, quality, range, points.map((p) => p.y)),
-      table: { columns: [f.t('history.table.week'), quality], rows: rows.map((w) => [weekLabel(f, w.week), one(f, w.mean)]) },
       empty: points.length === 0,
-    };
+    }, () => ({ columns: [f.t('history.table.week'), quality], rows: rows.map((w) => [weekLabel(f, w.week), one(f, w.mean)]) }));
   }
   const q = dailyMeans(data.diary.filter((d) => d.sleepQuality !== undefined).map((d) => ({ at: d.at, value: d.sleepQuality! })));
   const h = dailyMeans(data.diary.filter((d) => d.sleepHours !== undefined).map((d) => ({ at: d.at, value: d.sleepHours! })));
@@ -126,7 +134,7 @@ export function sleepChart(f: Fmt, data: ChartData, range: RangeBounds, now: Dat
   const hasHours = hPoints.length > 0;
   const summary = summarise(f, quality, range, qPoints.map((p) => p.y))
     + (hasHours ? ' ' + summarise(f, hoursName, range, hPoints.map((p) => p.y)) : '');
-  return {
+  return withTable({
     id: 'sleep', type: 'line', title: f.t('history.sleep.title'), caption: f.t('history.sleep.captionDaily'),
     series: [
       { label: quality, points: qPoints, color: COLORS.sleep, pointStyle: 'rectRot' },
@@ -140,16 +148,15 @@ export function sleepChart(f: Fmt, data: ChartData, range: RangeBounds, now: Dat
       ...(hasHours ? [{ label: hoursName, color: COLORS.hours, style: 'dashed' as const }] : []),
     ],
     summary,
-    table: {
-      columns: [f.t('history.table.date'), quality, ...(hasHours ? [hoursName] : [])],
-      rows: days.map((d) => [
-        dayLabel(f, dayNumber(d)),
-        qBy.has(d) ? one(f, qBy.get(d)!) : f.t('history.table.noValue'),
-        ...(hasHours ? [hBy.has(d) ? one(f, hBy.get(d)!) : f.t('history.table.noValue')] : []),
-      ]),
-    },
     empty: days.length === 0,
-  };
+  }, () => ({
+    columns: [f.t('history.table.date'), quality, ...(hasHours ? [hoursName] : [])],
+    rows: days.map((d) => [
+      dayLabel(f, dayNumber(d)),
+      qBy.has(d) ? one(f, qBy.get(d)!) : f.t('history.table.noValue'),
+      ...(hasHours ? [hBy.has(d) ? one(f, hBy.get(d)!) : f.t('history.table.noValue')] : []),
+    ]),
+  }));
 }
 
 function responsesOf(data: ChartData, instrument: InstrumentId): { r: AssessmentResponse; score: number; band: BandId | null }[] {
@@ -181,7 +188,7 @@ export function pegChart(f: Fmt, data: ChartData, range: RangeBounds, now: Date)
     const words = !c.meaningful ? f.t('history.peg.changeSmall') : c.direction === 'better' ? f.t('history.peg.changeBetter') : f.t('history.peg.changeWorse');
     return `${pct}${words}`;
   };
-  return {
+  return withTable({
     id: 'peg', type: 'line', title: f.t('history.peg.title'), caption: f.t('history.peg.caption'),
     series: [{ label: name, points, color: COLORS.peg, pointStyle: 'circle' }],
     x: xRange(range, points, now),
@@ -194,12 +201,11 @@ export function pegChart(f: Fmt, data: ChartData, range: RangeBounds, now: Date)
     ...(base !== undefined ? { note: f.t('history.peg.note') } : {}),
     summary: summarise(f, name, range, points.map((p) => p.y))
       + (base !== undefined ? ' ' + f.t('history.peg.summaryBaseline', { score: one(f, base) }) : ''),
-    table: {
-      columns: [f.t('history.table.date'), name, f.t('history.peg.change')],
-      rows: rows.map(({ r, score }) => [f.formatDate(r.at, { dateStyle: 'medium' }), one(f, score), changeText(score)]),
-    },
     empty: points.length === 0,
-  };
+  }, () => ({
+    columns: [f.t('history.table.date'), name, f.t('history.peg.change')],
+    rows: rows.map(({ r, score }) => [f.formatDate(r.at, { dateStyle: 'medium' }), one(f, score), changeText(score)]),
+  }));
 }
 
 export function bandedChart(f: Fmt, data: ChartData, range: RangeBounds, now: Date, instrument: 'phq9' | 'gad7'): ChartSpec {
@@ -213,7 +219,7 @@ export function bandedChart(f: Fmt, data: ChartData, range: RangeBounds, now: Da
     from: lo === 0 ? 0 : lo - 0.5, to: hi === max ? max : hi + 0.5, fill: BAND_FILLS[id], label: bandLabel(id),
   }));
   const latest = rows[rows.length - 1];
-  return {
+  return withTable({
     id: instrument, type: 'line', title: f.t(`history.${instrument}.title`), caption: f.t(`history.${instrument}.caption`),
     series: [{ label: name, points, color: COLORS[instrument], pointStyle: 'circle' }],
     x: xRange(range, points, now),
@@ -225,12 +231,11 @@ export function bandedChart(f: Fmt, data: ChartData, range: RangeBounds, now: Da
     ],
     summary: summarise(f, name, range, points.map((p) => p.y))
       + (latest?.band ? ' ' + f.t('history.summary.latestBand', { band: bandLabel(latest.band) }) : ''),
-    table: {
-      columns: [f.t('history.table.date'), f.t('history.table.score'), f.t('history.table.band')],
-      rows: rows.map(({ r, score, band }) => [f.formatDate(r.at, { dateStyle: 'medium' }), f.formatNumber(score), band ? bandLabel(band) : f.t('history.table.noValue')]),
-    },
     empty: points.length === 0,
-  };
+  }, () => ({
+    columns: [f.t('history.table.date'), f.t('history.table.score'), f.t('history.table.band')],
+    rows: rows.map(({ r, score, band }) => [f.formatDate(r.at, { dateStyle: 'medium' }), f.formatNumber(score), band ? bandLabel(band) : f.t('history.table.noValue')]),
+  }));
 }
 
 export function practiceChart(f: Fmt, data: ChartData, range: RangeBounds): ChartSpec {
@@ -240,7 +245,7 @@ export function practiceChart(f: Fmt, data: ChartData, range: RangeBounds): Char
   const labels = weeks.map((w) => f.formatDate(dayDate(dayNumber(w.week)), { month: 'short', day: 'numeric', timeZone: 'UTC' }));
   const sumDone = weeks.reduce((a, w) => a + w.practiceDone, 0);
   const sumLogged = weeks.reduce((a, w) => a + w.practiceLogged, 0);
-  return {
+  return withTable({
     id: 'practice', type: 'bar', title: f.t('history.practice.title'), caption: f.t('history.practice.caption'),
     categories: labels,
     series: [
@@ -252,10 +257,9 @@ export function practiceChart(f: Fmt, data: ChartData, range: RangeBounds): Char
     summary: weeks.length === 0
       ? f.t('history.summary.none', { name: f.t('history.practice.title'), period: period(f, range) })
       : f.t('history.practice.summary', { done: sumDone, logged: sumLogged, weeks: weeks.length, period: period(f, range) }),
-    table: {
-      columns: [f.t('history.table.week'), logged, done],
-      rows: weeks.map((w) => [weekLabel(f, w.week), f.formatNumber(w.practiceLogged), f.formatNumber(w.practiceDone)]),
-    },
     empty: weeks.length === 0,
-  };
+  }, () => ({
+    columns: [f.t('history.table.week'), logged, done],
+    rows: weeks.map((w) => [weekLabel(f, w.week), f.formatNumber(w.practiceLogged), f.formatNumber(w.practiceDone)]),
+  }));
 }
