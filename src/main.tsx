@@ -86,11 +86,10 @@ async function start(): Promise<void> {
     root,
   );
   performance.mark('paceline:rendered');
-  // Open the journal (and Yjs) once the first screen is up, so the first tap does not wait.
-  const warm = () => {
-    void journal().catch((e: unknown) => console.error('journal failed to open', e));
-    void askToKeepData(db);
-  };
+  // The journal document (and Yjs) opens when the person starts filling in a form (see Layout),
+  // not here: with years of entries the open is one long task, and on start-up it would freeze
+  // the screen the person is about to use.
+  const warm = () => void askToKeepData(db);
   if ('requestIdleCallback' in window) requestIdleCallback(warm, { timeout: 1500 });
   else setTimeout(warm, 200);
 }

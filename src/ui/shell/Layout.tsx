@@ -2,6 +2,7 @@ import { createSignal, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { A, useLocation } from '@solidjs/router';
 import { createEffect, on } from 'solid-js';
 import { useI18n } from '../i18n/i18n';
+import { useAppData } from '../app-data';
 import { UpdateBanner } from './UpdateBanner';
 import { ToastHost } from '../primitives/toast';
 import { preloadHistory } from '../features/history/preload';
@@ -18,6 +19,12 @@ const NAV = [
 export function Layout(props: { children?: JSX.Element }) {
   const { t } = useI18n();
   const location = useLocation();
+  const { journal } = useAppData();
+  // Open the journal document as soon as the person starts on a form (a tap on the pain scale),
+  // so it is ready by the time they press Save.
+  const warmJournal = (e: Event) => {
+    if (e.target instanceof Element && e.target.closest('form')) void journal().catch((err: unknown) => console.error('journal failed to open', err));
+  };
   const [online, setOnline] = createSignal(navigator.onLine);
   const update = () => setOnline(navigator.onLine);
   window.addEventListener('online', update);
@@ -57,7 +64,7 @@ export function Layout(props: { children?: JSX.Element }) {
       <Show when={!online()}>
         <p class="offline-note" role="status">{t('app.offline')}</p>
       </Show>
-      <main id="main" tabindex="-1">{props.children}</main>
+      <main id="main" tabindex="-1" onPointerDown={warmJournal} onFocusIn={warmJournal}>{props.children}</main>
       <ToastHost />
       <nav class="app-nav" classList={{ wrapped: navWrapped() }} aria-label={t('app.mainNav')}>
         <ul ref={navList}>

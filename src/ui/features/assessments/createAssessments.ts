@@ -5,13 +5,13 @@
 import type { Accessor } from 'solid-js';
 import { useAppData } from '../../app-data';
 import { createLiveQuery } from '../../primitives/create-live-query';
-import { getLatestScores, listRecords } from '../../../storage/journal-queries';
+import { listRecords } from '../../../storage/journal-queries';
+import { readCheckinSchedule } from '../../../storage/checkin-schedule';
 import { getSetting } from '../../../storage/profile';
 import type { PacelineDB } from '../../../storage/db';
 import type { StoreError } from '../../../storage/errors';
 import { createAssessment } from '../../../domain/record-factory';
-import { dueAssessments, type DueAssessment } from '../../../domain/schedule';
-import { addLocalDays } from '../../../domain/local-dates';
+import type { DueAssessment } from '../../../domain/schedule';
 import { changeFromBaseline, type ChangeFromBaseline } from '../../../domain/trends';
 import { checkResponseForUrgent } from '../../../domain/red-flags';
 import { scoreResponse, type ScoreResult } from '../../../domain/instruments/index';
@@ -32,21 +32,15 @@ export interface CheckinRow {
 export function createCheckinOverview(onError?: (e: unknown) => void): Accessor<{ due: CheckinRow[]; all: CheckinRow[] } | undefined> {
   const { db, circleId } = useAppData();
   return createLiveQuery(async () => {
-    const [scores, cadence] = await Promise.all([getLatestScores(db, circleId), getSetting(db, 'cadence')]);
-    const latest: Partial<Record<InstrumentId, string>> = {};
-    for (const row of scores) latest[row.instrument] = row.at;
-    const now = new Date();
-    const due = dueAssessments(latest, now, cadence);
+    const schedule = await readCheckinSchedule(db, circleId);
     const all = INSTRUMENTS.map((instrument): CheckinRow => {
-      const score = scores.find((s) => s.instrument === instrument);
-      const everyDays = Object.hasOwn(cadence, instrument) ? (cadence as Partial<Record<InstrumentId, number>>)[instrument] ?? null : null;
-      const dueNow = due.find((d) => d.instrument === instrument) ?? null;
+      const score = schedule.scores.find((s) => s.instrument === instrument);
       return {
         instrument,
-        due: dueNow,
+        due: schedule.due.find((d) => d.instrument === instrument) ?? null,
         last: score ? { at: score.at, score: score.score } : null,
-        everyDays,
-        nextDue: score && everyDays !== null && !dueNow ? addLocalDays(new Date(score.at), everyDays) : null,
+        everyDays: schedule.everyDays(instrument),
+        nextDue: schedule.nextDue(instrument),
       };
     });
     return { due: all.filter((r) => r.due !== null), all };

@@ -6,11 +6,11 @@
 import { createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
 import { useAppData } from '../../app-data';
 import { createLiveQuery } from '../../primitives/create-live-query';
-import { getLatestScores, getRecord, listRecords } from '../../../storage/journal-queries';
-import { getSetting } from '../../../storage/profile';
+import { getRecord, listRecords } from '../../../storage/journal-queries';
+import { readCheckinSchedule } from '../../../storage/checkin-schedule';
 import type { StoreError } from '../../../storage/errors';
 import type { RecordChanges } from '../../../domain/record-factory';
-import { dueAssessments, type DueAssessment } from '../../../domain/schedule';
+import type { DueAssessment } from '../../../domain/schedule';
 import { addLocalDays } from '../../../domain/local-dates';
 import type { DiaryEntry, InstrumentId, JournalRecord, Result, ValidationError } from '../../../domain/records';
 import { draftToInput, toLocalInput, type DiaryDraft } from './diary-draft';
@@ -164,18 +164,12 @@ export interface CheckinStatus {
 export function createCheckinStatus(): Accessor<CheckinStatus | undefined> {
   const { db, circleId } = useAppData();
   return createLiveQuery(async () => {
-    const [scores, cadence] = await Promise.all([getLatestScores(db, circleId), getSetting(db, 'cadence')]);
-    const latest: Partial<Record<InstrumentId, string>> = {};
-    for (const row of scores) latest[row.instrument] = row.at;
-    const now = new Date();
-    const due = dueAssessments(latest, now, cadence);
+    const schedule = await readCheckinSchedule(db, circleId);
     let next: CheckinStatus['next'] = null;
-    for (const [instrument, days] of Object.entries(cadence) as [InstrumentId, number][]) {
-      const last = latest[instrument];
-      if (last === undefined || due.some((d) => d.instrument === instrument)) continue;
-      const on = addLocalDays(new Date(last), days);
-      if (!next || on < next.on) next = { instrument, on };
+    for (const instrument of Object.keys(schedule.cadence) as InstrumentId[]) {
+      const on = schedule.nextDue(instrument);
+      if (on && (!next || on < next.on)) next = { instrument, on };
     }
-    return { due, next };
+    return { due: schedule.due, next };
   });
 }

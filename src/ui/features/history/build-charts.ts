@@ -185,6 +185,7 @@ export function pegChart(f: Fmt, data: ChartData, range: RangeBounds, now: Date)
     if (base === undefined) return f.t('history.table.noValue');
     const c = changeFromBaseline('peg', base, score);
     const pct = c.relative === null ? '' : f.formatNumber(c.relative, { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' }) + ' ';
+    if (c.direction === 'same') return f.t('history.peg.changeNone');
     const words = !c.meaningful ? f.t('history.peg.changeSmall') : c.direction === 'better' ? f.t('history.peg.changeBetter') : f.t('history.peg.changeWorse');
     return `${pct}${words}`;
   };
