@@ -15,14 +15,14 @@ export function stats(samples: number[]): Stats {
   return { n: s.length, p50: at(0.5), p95: at(0.95), min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN };
 }
 
-async function open(profile: string): Promise<{ context: BrowserContext; page: Page }> {
+export async function open(profile: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: ARGS, headless: true, viewport: { width: 412, height: 915 }, serviceWorkers: 'allow' });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
 }
 
 /** Waits for a performance mark the app sets, and returns its time (ms since navigation start). */
-async function markTime(page: Page, name: string, timeoutMs = 60_000): Promise<number> {
+export async function markTime(page: Page, name: string, timeoutMs = 60_000): Promise<number> {
   try {
     await page.waitForFunction((n) => performance.getEntriesByName(n, 'mark').length > 0, name, { timeout: timeoutMs });
   } catch (e) {
@@ -34,7 +34,7 @@ async function markTime(page: Page, name: string, timeoutMs = 60_000): Promise<n
 }
 
 /** Loads five years of data into a fresh profile through the Settings restore screen. */
-async function seedFiveYears(baseUrl: string, profile: string): Promise<{ records: number; importMs: number }> {
+export async function seedFiveYears(baseUrl: string, profile: string): Promise<{ records: number; importMs: number }> {
   const backup = fiveYears(20261123, new Date('2026-11-22T20:00:00Z'));
   const file = join(profile, '..', `five-years-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(backup));
