@@ -107,3 +107,39 @@ describe('every route is accessible', () => {
     });
   }
 });
+
+describe('keyboard only', () => {
+  it('logs pain and reaches the crisis screen without a mouse', async () => {
+    const app = await openApp({ path: '/' });
+    sessions.push(app);
+    const { page } = app;
+    await page.waitForFunction(() => performance.getEntriesByName('paceline:today-ready').length > 0);
+    // Tab from the top of the page to the pain scale, choose 3 with the arrow keys, then Save.
+    let guard = 0;
+    while (!(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name === 'pain-now' || document.activeElement?.closest('fieldset')?.querySelector('legend')?.textContent?.includes('pain right now')))) {
+      await page.keyboard.press('Tab');
+      if (++guard > 15) throw new Error('the pain scale is not reachable by Tab');
+    }
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('radio', { name: '3', exact: true }).isChecked()).toBe(true);
+    guard = 0;
+    while ((await page.evaluate(() => document.activeElement?.textContent?.trim())) !== 'Save') {
+      await page.keyboard.press('Tab');
+      if (++guard > 10) throw new Error('Save is not reachable by Tab');
+    }
+    await page.keyboard.press('Enter');
+    await page.getByRole('region', { name: 'Today’s entries' }).getByText('Pain 3 out of 10').waitFor();
+
+    // The crisis button is early in the tab order on every screen.
+    await page.keyboard.press('Shift+Tab');
+    guard = 0;
+    while ((await page.evaluate(() => document.activeElement?.textContent?.trim())) !== 'Crisis help') {
+      await page.keyboard.press('Shift+Tab');
+      if (++guard > 40) throw new Error('Crisis help is not reachable by keyboard');
+    }
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: /crisis|help/i }).waitFor();
+    await page.getByRole('link', { name: /988/ }).first().waitFor();
+  });
+});
