@@ -3,13 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../tests/helpers/chromium';
 
 const dir = resolve(import.meta.dirname, '../public/icons');
 const svg = readFileSync(resolve(dir, 'icon.svg'), 'utf8');
 // Maskable icons are cropped to a circle of 80% diameter: full-bleed colour, art scaled into the safe zone.
 const maskable = svg.replace('rx="112"', 'rx="0"').replace(/<path|<circle/g, (m) => m).replace('<path', '<g transform="translate(51.2 51.2) scale(0.8)"><path').replace('</svg>', '</g></svg>');
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 const page = await browser.newPage();
 for (const [name, size, source] of [['icon-192.png', 192, svg], ['icon-512.png', 512, svg], ['maskable-512.png', 512, maskable]] as const) {
   await page.setViewportSize({ width: size, height: size });

@@ -89,9 +89,9 @@ async function start(): Promise<void> {
   // The journal document (and Yjs) opens when the person starts filling in a form (see Layout),
   // not here: with years of entries the open is one long task, and on start-up it would freeze
   // the screen the person is about to use.
-  const warm = () => void askToKeepData(db);
-  if ('requestIdleCallback' in window) requestIdleCallback(warm, { timeout: 1500 });
-  else setTimeout(warm, 200);
+  const keepData = () => void askToKeepData(db);
+  if ('requestIdleCallback' in window) requestIdleCallback(keepData, { timeout: 1500 });
+  else setTimeout(keepData, 200);
 }
 
 void start();

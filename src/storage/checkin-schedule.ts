@@ -9,8 +9,6 @@ import type { InstrumentId } from '../domain/records';
 export interface CheckinSchedule {
   scores: LatestScoreRow[];
   cadence: Settings['cadence'];
-  /** When each instrument was last answered. */
-  latest: Partial<Record<InstrumentId, string>>;
   due: DueAssessment[];
   /** When a scheduled, answered, not-yet-due instrument is next due; null otherwise. */
   nextDue: (instrument: InstrumentId) => Date | null;
@@ -27,7 +25,7 @@ export async function readCheckinSchedule(db: PacelineDB, circleId: string, now:
   const everyDays = (instrument: InstrumentId): number | null =>
     Object.hasOwn(cadence, instrument) ? (cadence as Partial<Record<InstrumentId, number>>)[instrument] ?? null : null;
   return {
-    scores, cadence, latest, due, everyDays,
+    scores, cadence, due, everyDays,
     nextDue: (instrument) => {
       const last = latest[instrument];
       const days = everyDays(instrument);

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { fiveYears } from '../helpers/fixtures';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface Stats { n: number; p50: number; p95: number; min: number; max: number }
 export function stats(samples: number[]): Stats {
@@ -16,7 +16,7 @@ export function stats(samples: number[]): Stats {
 }
 
 export async function open(profile: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: ARGS, headless: true, viewport: { width: 412, height: 915 }, serviceWorkers: 'allow' });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 412, height: 915 }, serviceWorkers: 'allow' });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
 }
@@ -68,7 +68,8 @@ export interface BrowserBenchResult {
 
 /** Runs the browser benchmarks against a running server at baseUrl. */
 export async function runBrowserBench(baseUrl: string, runs = 5): Promise<BrowserBenchResult> {
-  // BENCH_PROFILE=dir keeps the seeded profile between runs (same port needed: PORT=...), for profiling.
+  // BENCH_PROFILE=dir keeps the seeded profile between runs (same port needed: PORT=...). Its
+  // service worker serves the build it cached: after a rebuild, start from a fresh directory.
   const keep = process.env.BENCH_PROFILE;
   const root = keep ?? mkdtempSync(join(tmpdir(), 'paceline-bench-'));
   const profile = join(root, 'profile');
@@ -80,8 +81,8 @@ export async function runBrowserBench(baseUrl: string, runs = 5): Promise<Browse
     const historyAll: number[] = [];
     const coldRuns = process.env.BENCH_ONLY === 'save' ? 0 : runs * 2;
     for (let i = 0; i < coldRuns; i++) {
-      // Even runs tap History the moment Today is ready (while the journal document is still
-      // being opened in idle time); odd runs first let the page settle for two seconds, as a
+      // Even runs tap History the moment Today is ready (while History's code is still being
+      // preloaded in idle time); odd runs first let the page settle for two seconds, as a
       // person reading Today would. A new browser process each run: the service worker serves
       // the app offline and nothing is warm in memory.
       const settle = i % 2 === 1;

@@ -1,6 +1,5 @@
-import { createSignal, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { A, useLocation } from '@solidjs/router';
-import { createEffect, on } from 'solid-js';
 import { useI18n } from '../i18n/i18n';
 import { useAppData } from '../app-data';
 import { UpdateBanner } from './UpdateBanner';

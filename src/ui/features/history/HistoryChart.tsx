@@ -1,6 +1,6 @@
-import { useI18n } from '../../i18n/i18n';
 import { createEffect, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
 import type { Chart } from 'chart.js';
+import { useI18n } from '../../i18n/i18n';
 import type { ChartCtor } from './chart-loader';
 import type { ChartSpec, LegendItem } from './chart-spec';
 import { chartConfig } from './chart-config';

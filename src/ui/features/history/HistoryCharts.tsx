@@ -1,6 +1,6 @@
-import { useI18n } from '../../i18n/i18n';
 import { createMemo, Show } from 'solid-js';
 import { A } from '@solidjs/router';
+import { useI18n } from '../../i18n/i18n';
 import type { ChartData } from './createHistory';
 import type { ChartCtor } from './chart-loader';
 import { bandedChart, painChart, pegChart, practiceChart, sleepChart } from './build-charts';
