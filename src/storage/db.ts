@@ -17,11 +17,12 @@ export interface DocUpdateRow {
 
 export type DocName = 'journal' | 'plan' | 'circle' | 'messages' | 'alerts';
 
-/** Bookkeeping per document; updateCount drives compaction without counting rows. */
+/** Bookkeeping per document. */
 export interface DocMetaRow {
   docKey: string;
   circleId: string;
   docName: DocName;
+  /** Rows in the log when last counted (creation, compaction); an open document counts its rows in memory. */
   updateCount: number;
   compactedAt?: number;
   /** Version of the document's structure (mirrors the doc's meta.schemaVersion). */

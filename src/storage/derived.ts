@@ -15,6 +15,12 @@ import {
 export interface DerivedChange {
   id: string;
   record: JournalRecord | null;
+  /**
+   * What the document held before this change, when the writer knows it (null: nothing
+   * valid). It lets the save path issue its reads and writes together instead of reading
+   * the old row first; the stored row is still read and any week it names is recomputed.
+   */
+  previous?: JournalRecord | null;
 }
 
 /** The derived tables; every write transaction that touches them must include all three. */
@@ -28,26 +34,45 @@ export function derivedTables(db: PacelineDB): Table[] {
  */
 export async function applyDerived(db: PacelineDB, circleId: string, changes: readonly DerivedChange[]): Promise<void> {
   if (changes.length === 0) return;
-  const before = await db.records.bulkGet(changes.map((c) => c.id));
+  // IndexedDB runs a transaction's requests in the order they are issued: this read sees the
+  // rows as they were, and the recomputations issued after the put see the new rows.
+  const beforeRead = db.records.bulkGet(changes.map((c) => c.id));
+  const known = changes.every((c) => c.previous !== undefined && c.record !== null);
   const weeks = new Set<string>();
   const instruments = new Set<InstrumentId>();
   const puts: RecordRow[] = [];
-  const deletes: string[] = [];
-  changes.forEach((change, i) => {
-    const old = before[i];
-    if (old && old.circleId === circleId) affects(old.record, weeks, instruments);
+  for (const change of changes) {
     if (change.record) {
       affects(change.record, weeks, instruments);
       puts.push(toRecordRow(circleId, change.record));
-    } else if (old && old.circleId === circleId) {
-      deletes.push(change.id);
     }
+    if (change.previous) affects(change.previous, weeks, instruments);
+  }
+  const put = db.records.bulkPut(puts);
+  // With the old values known (a local save), the recomputations start in the same round trip.
+  const early = known ? [recomputeWeeks(db, circleId, weeks), recomputeLatest(db, circleId, instruments)] : [];
+  const before = await beforeRead;
+  const lateWeeks = new Set<string>();
+  const lateInstruments = new Set<InstrumentId>();
+  const deletes: string[] = [];
+  changes.forEach((change, i) => {
+    const old = before[i];
+    if (!old || old.circleId !== circleId) return;
+    affects(old.record, lateWeeks, lateInstruments);
+    if (!change.record) deletes.push(change.id);
   });
-  // IndexedDB runs a transaction's requests in the order they are issued, so the reads below
-  // see these writes; issuing them together saves a round trip per step on the save path.
-  const writes: Promise<unknown>[] = [db.records.bulkPut(puts)];
+  const writes: Promise<unknown>[] = [put, ...early];
   if (deletes.length > 0) writes.push(db.records.bulkDelete(deletes));
-  await Promise.all([...writes, recomputeWeeks(db, circleId, weeks), recomputeLatest(db, circleId, instruments)]);
+  // Weeks and instruments the stored rows name beyond what was already recomputed (all of
+  // them when the old values were not known; a rare race with another tab otherwise).
+  const doneWeeks = known ? weeks : new Set<string>();
+  const doneInstruments = known ? instruments : new Set<InstrumentId>();
+  if (!known) { for (const w of weeks) lateWeeks.add(w); for (const i of instruments) lateInstruments.add(i); }
+  writes.push(
+    recomputeWeeks(db, circleId, new Set([...lateWeeks].filter((w) => !doneWeeks.has(w)))),
+    recomputeLatest(db, circleId, new Set([...lateInstruments].filter((i) => !doneInstruments.has(i)))),
+  );
+  await Promise.all(writes);
 }
 
 async function rowsBetween(db: PacelineDB, circleId: string, kind: 'diary' | 'practice', from: string, to: string) {

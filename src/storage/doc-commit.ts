@@ -8,7 +8,7 @@ import type { Table } from 'dexie';
 import type { DocName, PacelineDB } from './db';
 import { toStorageError, type StorageError } from './errors';
 import {
-  DEFAULT_COMPACT_THRESHOLD, ORIGIN_OTHER_TAB, appendUpdate, applyUpdates, compactDoc, openDocChannel, readLog, type DocChannel,
+  DEFAULT_COMPACT_THRESHOLD, ORIGIN_OTHER_TAB, appendUpdate, applyUpdates, compactDoc, countRows, openDocChannel, readLog, type DocChannel,
 } from './ydoc-store';
 
 /** Origin of this tab's own writes: their update is captured and persisted. */
@@ -35,6 +35,10 @@ export class CommittedDoc {
   private listeners = new Set<(origin: unknown) => void>();
   private readonly docKey: string;
   private compacting: Promise<unknown> | null = null;
+  /** Rows in the stored log, counted here so a save need not read docMeta (other tabs' rows included). */
+  private rows: number;
+  /** Whether docMeta has this document's row; the first write creates it. */
+  private metaExists: boolean;
 
   private constructor(
     private readonly db: PacelineDB,
@@ -42,10 +46,13 @@ export class CommittedDoc {
     private readonly docName: DocName,
     private readonly options: CommittedDocOptions,
     log: Uint8Array[],
+    metaExists: boolean,
     channel: (onUpdate: (u: Uint8Array) => void) => DocChannel,
   ) {
     this.docKey = `${circleId}/${docName}`;
     this.committed = log;
+    this.rows = log.length;
+    this.metaExists = metaExists;
     this.doc = this.freshDoc(log);
     this.channel = channel((u) => this.applyFromOtherTab(u));
   }
@@ -57,8 +64,8 @@ export class CommittedDoc {
     let deliver: (u: Uint8Array) => void = (u) => early.push(u);
     const channel = openDocChannel(db.name, docKey, (u) => deliver(u));
     try {
-      const log = await readLog(db, docKey);
-      const cd = new CommittedDoc(db, circleId, docName, options, log, (onUpdate) => {
+      const [log, meta] = await Promise.all([readLog(db, docKey), db.docMeta.get(docKey)]);
+      const cd = new CommittedDoc(db, circleId, docName, options, log, meta !== undefined, (onUpdate) => {
         deliver = onUpdate;
         return channel;
       });
@@ -114,26 +121,26 @@ export class CommittedDoc {
       if (changes === null || (captured.length === 0 && !received)) return { ok: true, value: null };
       const update = received ?? (captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured));
       let value: T;
-      let updateCount = 0;
       try {
         // This transaction is the commit point: the update and everything derived from it land together or not at all.
         value = await this.db.transaction('rw', [this.db.docUpdates, this.db.docMeta, ...extraTables], async () => {
           // Independent writes in one transaction: issued together, committed together.
-          const [count, persisted] = await Promise.all([
-            appendUpdate(this.db, this.circleId, this.docName, update, this.options.schemaVersion),
+          const [, persisted] = await Promise.all([
+            appendUpdate(this.db, this.circleId, this.docName, update, this.options.schemaVersion, this.metaExists),
             persist(changes as C, update),
           ]);
-          updateCount = count;
           return persisted;
         });
       } catch (err) {
         await this.rollback();
         return { ok: false, error: toStorageError(err) };
       }
+      this.metaExists = true;
+      this.rows += 1;
       this.remember(update);
       this.channel.post(update);
       this.emit(origin);
-      if (updateCount > (this.options.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD)) this.compactSoon();
+      if (this.rows > (this.options.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD)) this.compactSoon();
       return { ok: true, value };
     };
     const result = this.queue.then(run, run);
@@ -164,6 +171,7 @@ export class CommittedDoc {
     // In the background: a put returns at its commit, not after a merge of 200 rows. A failed
     // compaction loses nothing (the rows stay) and is retried after the next write.
     this.compacting = this.compact()
+      .then(async () => { this.rows = await countRows(this.db, this.docKey); })
       .catch(() => false)
       .finally(() => { this.compacting = null; });
   }
@@ -171,6 +179,7 @@ export class CommittedDoc {
   private applyFromOtherTab(update: Uint8Array): void {
     // The sending tab committed this update and its derived rows before posting it.
     Y.applyUpdate(this.doc, update, ORIGIN_OTHER_TAB);
+    this.rows += 1;
     this.remember(update);
     this.emit(ORIGIN_OTHER_TAB);
   }
@@ -187,6 +196,7 @@ export class CommittedDoc {
     try {
       log = await readLog(this.db, this.docKey);
       this.committed = log;
+      this.rows = log.length;
     } catch {
       // Storage unreadable too (closed, blocked): memory's committed log is still exact.
     }

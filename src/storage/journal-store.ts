@@ -167,8 +167,9 @@ class Journal implements JournalStore {
   private async writeRecord(record: JournalRecord): Promise<Result<JournalRecord, StoreError>> {
     if (this.readOnly) return readOnlyError();
     const written = await this.cd.write(ORIGIN_LOCAL, (doc) => {
+      const previous = this.get(record.kind, record.id) ?? null;
       kindMap(doc, record.kind).set(record.id, toPlain(record));
-      return [{ id: record.id, record }];
+      return [{ id: record.id, record, previous }];
     }, derivedTables(this.db), (changes) => applyDerived(this.db, this.circleId, changes));
     return written.ok ? { ok: true, value: record } : written;
   }

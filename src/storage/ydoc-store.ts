@@ -33,8 +33,10 @@ export async function loadDoc(db: PacelineDB, docKey: string, doc: Y.Doc = new Y
 }
 
 /**
- * Append one update and bump the document's counter. Call inside a rw transaction over
- * docUpdates and docMeta so it commits (or fails) with the caller's other writes.
+ * Append one update; the first write of a document also creates its docMeta row. Call inside
+ * a rw transaction over docUpdates and docMeta so it commits (or fails) with the caller's
+ * other writes. `metaExists` lets a writer that already knows the row exists skip reading it
+ * on every save (the row count lives in memory: see CommittedDoc).
  */
 export async function appendUpdate(
   db: PacelineDB,
@@ -42,13 +44,16 @@ export async function appendUpdate(
   docName: DocName,
   update: Uint8Array,
   schemaVersion: number,
-): Promise<number> {
+  metaExists = false,
+): Promise<void> {
   const docKey = `${circleId}/${docName}`;
-  await db.docUpdates.add({ docKey, update, at: Date.now() });
-  const meta = await db.docMeta.get(docKey);
-  const updateCount = (meta?.updateCount ?? 0) + 1;
-  await db.docMeta.put({ ...(meta ?? { docKey, circleId, docName, schemaVersion }), updateCount });
-  return updateCount;
+  const added = db.docUpdates.add({ docKey, update, at: Date.now() });
+  if (metaExists) {
+    await added;
+    return;
+  }
+  const [, meta] = await Promise.all([added, db.docMeta.get(docKey)]);
+  if (!meta) await db.docMeta.put({ docKey, circleId, docName, schemaVersion, updateCount: await db.docUpdates.where('docKey').equals(docKey).count() });
 }
 
 /** The rows a compaction read, and their merge. */
@@ -93,11 +98,14 @@ export async function compactDoc(
   docKey: string,
   threshold: number = DEFAULT_COMPACT_THRESHOLD,
 ): Promise<boolean> {
-  const meta = await db.docMeta.get(docKey);
-  const count = meta?.updateCount ?? (await db.docUpdates.where('docKey').equals(docKey).count());
-  if (count <= threshold) return false;
+  if ((await countRows(db, docKey)) <= threshold) return false;
   const plan = await planCompaction(db, docKey);
   return plan ? commitCompaction(db, plan) : false;
+}
+
+/** How many rows a document's log has (an index count: no row is read). */
+export function countRows(db: PacelineDB, docKey: string): Promise<number> {
+  return db.docUpdates.where('docKey').equals(docKey).count();
 }
 
 /** A cross-tab channel for one document's committed updates. */
