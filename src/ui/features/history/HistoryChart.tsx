@@ -1,9 +1,10 @@
-import { createEffect, createSignal, For, onCleanup, Show, type JSX } from 'solid-js';
+import { createEffect, createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import type { Chart } from 'chart.js';
 import { useI18n } from '../../i18n/i18n';
 import type { ChartCtor } from './chart-loader';
 import type { ChartSpec, LegendItem } from './chart-spec';
 import { chartConfig } from './chart-config';
+import { useLazyDraw } from './lazy-draw';
 
 /** One chart as a figure: caption, canvas with a spoken summary, legend, and a table of the same values. */
 export function HistoryChart(props: { spec: ChartSpec; Chart: ChartCtor | undefined; failed?: boolean; emptyAction?: JSX.Element }) {
@@ -65,12 +66,22 @@ function Swatch(props: { item: LegendItem }) {
   return <span class={`swatch ${props.item.style}`} style={{ '--swatch': props.item.color }} aria-hidden="true" />;
 }
 
-/** The canvas and its chart.js instance: updated in place when data changes, destroyed on unmount. */
+/**
+ * The canvas and its chart.js instance: drawn once near the screen, updated in place when
+ * data changes, destroyed on unmount.
+ */
 function ChartCanvas(props: { spec: ChartSpec; Chart: ChartCtor }) {
   const i18n = useI18n();
+  const lazy = useLazyDraw();
   let canvas!: HTMLCanvasElement;
   let chart: Chart | undefined;
+  const [near, setNear] = createSignal(!lazy);
+  lazy?.expect();
+  onMount(() => {
+    if (lazy) onCleanup(lazy.watch(canvas, () => setNear(true)));
+  });
   createEffect(() => {
+    if (!near()) return;
     const config = chartConfig(props.spec, i18n);
     i18n.locale(); // tick labels are formatted in the current locale
     if (chart && (chart.config as { type?: string }).type === config.type) {

@@ -8,6 +8,7 @@ import { RANGES, rangeBounds, type RangeId } from './history-range';
 import { loadChart, type ChartCtor } from './chart-loader';
 import { HistoryCharts } from './HistoryCharts';
 import { EntryList } from './EntryList';
+import { createLazyDraw, LazyDrawContext } from './lazy-draw';
 import './history.css';
 
 const PAGE = 30;
@@ -34,16 +35,27 @@ export default function HistoryPage() {
     setChartFailed(true);
   });
 
-  // The benchmark waits for this mark: charts drawn and list rendered (or the empty state
-  // shown), once per range so that switching to five years is measured too.
+  const lazy = createLazyDraw();
+  // The benchmark waits for this mark: the charts on screen drawn (the others draw as they
+  // scroll into view) and the list rendered, or the empty state shown; once per range so
+  // that switching to five years is measured too.
   let markedFor: unknown;
+  let scheduled = false;
   createEffect(() => {
+    // Every dependency is read on every run, so a chart that registers late re-runs this.
     const r = range();
-    if (markedFor === r) return;
-    const empty = hasAny() === false;
-    if (!empty && !(chartData()?.range === r && entries() && (Chart() || chartFailed()))) return;
-    markedFor = r;
-    requestAnimationFrame(() => performance.mark('paceline:history-ready'));
+    const shownAll = hasAny() === false
+      || (chartData()?.range === r && entries() !== undefined && (Chart() !== undefined || chartFailed()) && lazy.ready());
+    if (!shownAll || markedFor === r || scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(() => {
+      scheduled = false;
+      // A chart that mounted after this was scheduled is not drawn yet: its first observation re-runs the effect.
+      if (markedFor === range() || !lazy.ready()) return;
+      markedFor = range();
+      performance.mark('paceline:history-ready');
+      lazy.drawRestWhenIdle();
+    });
   });
 
   const shown = () => entries()?.slice(0, limit()) ?? [];
@@ -53,7 +65,7 @@ export default function HistoryPage() {
   };
 
   return (
-    <>
+    <LazyDrawContext.Provider value={lazy}>
       <PageTitle>{t('history.title')}</PageTitle>
       <Show when={hasAny() !== undefined} fallback={<p class="muted">{t('app.loading')}</p>}>
         <Show when={hasAny()} fallback={<EmptyHistory />}>
@@ -77,7 +89,7 @@ export default function HistoryPage() {
           </Show>
         </Show>
       </Show>
-    </>
+    </LazyDrawContext.Provider>
   );
 }
 
