@@ -1,0 +1,145 @@
+// Prometheus text exposition (format 0.0.4) for /metrics, without a client library.
+// Labels hold only fixed vocabularies (error codes, close reasons, results): never a circle,
+// document or device id, and nothing a person wrote.
+
+type Labels = Readonly<Record<string, string>>;
+
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const labelText = (labels: Labels) => {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+};
+
+interface Metric {
+  /** The exposition lines of this metric. */
+  render(): string[];
+}
+
+/** A monotonically increasing count, optionally split by labels. */
+export class Counter implements Metric {
+  private readonly values = new Map<string, number>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+  ) {}
+
+  /** Adds n (default 1) to the series with these labels. */
+  inc(labels: Labels = {}, n = 1): void {
+    const key = labelText(labels);
+    this.values.set(key, (this.values.get(key) ?? 0) + n);
+  }
+
+  /** The current value of one series (for tests). */
+  get(labels: Labels = {}): number {
+    return this.values.get(labelText(labels)) ?? 0;
+  }
+
+  /** The exposition lines of this metric. */
+  render(): string[] {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    if (this.values.size === 0) lines.push(`${this.name} 0`);
+    for (const [key, v] of this.values) lines.push(`${this.name}${key} ${v}`);
+    return lines;
+  }
+}
+
+/** A value read when scraped (connections, subscriptions, topics). */
+export class Gauge implements Metric {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly read: () => number,
+  ) {}
+
+  /** The exposition lines of this metric. */
+  render(): string[] {
+    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`, `${this.name} ${this.read()}`];
+  }
+}
+
+/** A histogram with fixed upper bounds (seconds or counts). */
+export class Histogram implements Metric {
+  private readonly counts: number[];
+  private sum = 0;
+  private count = 0;
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly bounds: readonly number[],
+  ) {
+    this.counts = bounds.map(() => 0);
+  }
+
+  /** Records one observation. */
+  observe(value: number): void {
+    this.sum += value;
+    this.count++;
+    for (let i = 0; i < this.bounds.length; i++) if (value <= (this.bounds[i] as number)) this.counts[i] = (this.counts[i] as number) + 1;
+  }
+
+  /** The exposition lines of this metric. */
+  render(): string[] {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    this.bounds.forEach((b, i) => lines.push(`${this.name}_bucket{le="${b}"} ${this.counts[i]}`));
+    lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum}`, `${this.name}_count ${this.count}`);
+    return lines;
+  }
+}
+
+/** A set of metrics rendered together. */
+export class Registry {
+  private readonly metrics: Metric[] = [];
+
+  /** Registers a metric and returns it. */
+  add<M extends Metric>(metric: M): M {
+    this.metrics.push(metric);
+    return metric;
+  }
+
+  /** The exposition text. */
+  render(): string {
+    return `${this.metrics.flatMap((m) => m.render()).join('\n')}\n`;
+  }
+}
+
+/** Every metric the relay and the signaling server record. */
+export interface ServerMetrics {
+  registry: Registry;
+  connectionsOpened: Counter;
+  closes: Counter;
+  pushes: Counter;
+  pushesRejected: Counter;
+  errorsSent: Counter;
+  framesRejected: Counter;
+  bytesIn: Counter;
+  bytesOut: Counter;
+  commitSeconds: Histogram;
+  commitWrites: Histogram;
+  signalingMessages: Counter;
+}
+
+/** Creates the registry; gauges read live values through the callbacks. */
+export function createMetrics(gauges: { connections(): number; subscriptions(): number; signalingConnections(): number; signalingTopics(): number }): ServerMetrics {
+  const registry = new Registry();
+  const m: ServerMetrics = {
+    registry,
+    connectionsOpened: registry.add(new Counter('paceline_relay_connections_opened_total', 'Relay WebSocket connections accepted.')),
+    closes: registry.add(new Counter('paceline_relay_closes_total', 'Relay connections closed by the relay, by named reason.')),
+    pushes: registry.add(new Counter('paceline_relay_pushes_total', 'Pushes (updates) acknowledged, by result: stored or duplicate.')),
+    pushesRejected: registry.add(new Counter('paceline_relay_pushes_rejected_total', 'Pushes, snapshots and ephemeral messages refused, by error code.')),
+    errorsSent: registry.add(new Counter('paceline_relay_errors_total', 'Error frames sent, by error code.')),
+    framesRejected: registry.add(new Counter('paceline_relay_bad_frames_total', 'Frames that did not decode, by codec error.')),
+    bytesIn: registry.add(new Counter('paceline_relay_received_bytes_total', 'Bytes of relay frames received.')),
+    bytesOut: registry.add(new Counter('paceline_relay_sent_bytes_total', 'Bytes of relay frames sent.')),
+    commitSeconds: registry.add(
+      new Histogram('paceline_relay_store_commit_seconds', 'Duration of one durable store transaction (group commit).', [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]),
+    ),
+    commitWrites: registry.add(new Histogram('paceline_relay_store_commit_writes', 'Writes per store transaction.', [1, 2, 5, 10, 20, 50, 100, 500])),
+    signalingMessages: registry.add(new Counter('paceline_signaling_messages_total', 'Signaling messages handled, by type.')),
+  };
+  registry.add(new Gauge('paceline_relay_connections', 'Open relay connections.', gauges.connections));
+  registry.add(new Gauge('paceline_relay_subscriptions', 'Document subscriptions across relay connections.', gauges.subscriptions));
+  registry.add(new Gauge('paceline_signaling_connections', 'Open signaling connections.', gauges.signalingConnections));
+  registry.add(new Gauge('paceline_signaling_topics', 'Signaling topics with at least one subscriber.', gauges.signalingTopics));
+  return m;
+}

@@ -1,0 +1,280 @@
+// Subscriptions: catch-up from a cursor and live fan-out.
+//
+// Catch-up is pulled by a per-connection pump that sends the next step (membership links,
+// snapshot offer, one page) only while the socket buffers less than the low-water mark, and
+// runs again when a send completes. A reader that does not read therefore delays only
+// itself and costs the relay at most about one page of memory per connection.
+//
+// Live fan-out happens after a transaction commits, from the committed batch itself, in seq
+// order. A subscriber whose buffer is above the high-water mark is not sent more: it drops
+// back to catch-up and reads the rest from storage when it has drained. Items are sent
+// only in seq order from the subscriber's sentThrough, so the two paths never send a seq
+// twice or skip one.
+
+import type { CircleId, DocId } from '../src/sync/protocol';
+import { DOC_CLASSES, docIdOf, parseDocId } from '../src/sync/protocol';
+import type { DocLedgers } from './doc-ledger';
+import type { Logger } from './log';
+import { type FrameItem, membershipFrames, pageItems, snapshotOfferFrame, updatesFrame } from './frames';
+import type { CircleState, MembershipCache } from './membership-cache';
+import type { Connection, Subscription } from './relay-connection';
+import type { DocService } from './relay-docs';
+import type { ResolvedRelayOptions } from './relay-options';
+import type { RelayStore, WriteBatch } from './storage/store';
+
+/** Every connection's subscriptions: catch-up pumps and live fan-out. */
+export class Subscriptions {
+  private readonly byDoc = new Map<DocId, Set<Connection>>();
+  /** Subscriptions across all connections (the metrics gauge). */
+  count = 0;
+
+  constructor(
+    private readonly store: RelayStore,
+    private readonly ledgers: DocLedgers,
+    private readonly memberships: MembershipCache,
+    private readonly docs: DocService,
+    private readonly opts: ResolvedRelayOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** Handles 'subscribe': checks, then queues the catch-up. */
+  async subscribe(conn: Connection, msg: { docId: DocId; sinceSeq: number; membershipVersion: number }): Promise<void> {
+    const { docId } = msg;
+    const ref = { kind: 'doc', docId } as const;
+    const subs = conn.subscriptions();
+    if (!subs.has(docId) && subs.size >= this.opts.limits.maxSubscriptions) {
+      conn.strikes++;
+      conn.sendError('too-many-documents', `at most ${this.opts.limits.maxSubscriptions} documents per connection`, ref);
+      if (conn.strikes >= this.opts.limits.abuseStrikes) conn.close('too-many-documents');
+      return;
+    }
+    conn.strikes = 0;
+    const parsed = parseDocId(docId);
+    if (!parsed || !conn.devicePk) return;
+    const circle = await this.memberships.get(parsed.circleId);
+    const ledger = await this.ledgers.get(docId);
+    if (!conn.open) return;
+    const denied = this.docs.readerCheck(circle, conn.devicePk, docId);
+    if (denied) return conn.sendError(denied.code, denied.message, ref);
+    if (msg.sinceSeq > ledger.committed) return conn.sendError('cursor-ahead', `the relay's head is ${ledger.committed}: upload a snapshot and push again`, ref);
+    this.remove(conn, docId);
+    const sub: Subscription = { docId, circleId: parsed.circleId, sinceSeq: msg.sinceSeq, phase: 'membership', sentThrough: msg.sinceSeq, announced: false };
+    subs.set(docId, sub);
+    let set = this.byDoc.get(docId);
+    if (!set) this.byDoc.set(docId, (set = new Set()));
+    set.add(conn);
+    this.count++;
+    this.claimMembership(conn, parsed.circleId, msg.membershipVersion);
+    this.queue(conn, sub);
+  }
+
+  /** Handles 'unsubscribe' (a no-op for a document it is not subscribed to). */
+  unsubscribe(conn: Connection, docId: DocId): void {
+    this.remove(conn, docId);
+  }
+
+  /** Forgets every subscription of a closed connection. */
+  drop(conn: Connection): void {
+    if (!conn.subs) return;
+    for (const docId of [...conn.subs.keys()]) this.remove(conn, docId);
+    conn.pumpQueue = null;
+  }
+
+  /** Records that the client already holds membership versions up to `version`. */
+  claimMembership(conn: Connection, circleId: CircleId, version: number): void {
+    if (!conn.membershipSent) conn.membershipSent = new Map();
+    conn.membershipSent.set(circleId, Math.max(conn.membershipSent.get(circleId) ?? 0, version));
+  }
+
+  /** Sends the durable membership links the client has not had yet. */
+  sendMembership(conn: Connection, circle: CircleState): void {
+    if (!conn.membershipSent) conn.membershipSent = new Map();
+    const known = conn.membershipSent.get(circle.circleId) ?? 0;
+    if (circle.committedVersion <= known) return;
+    for (const frame of membershipFrames(conn.version, circle.links.slice(known, circle.committedVersion))) conn.send(frame);
+    conn.membershipSent.set(circle.circleId, circle.committedVersion);
+  }
+
+  /** Sends durable links from..to again, whatever the client was sent before (the answer to a retransmitted publish). */
+  resendMembership(conn: Connection, circle: CircleState, from: number, to: number): void {
+    const upTo = Math.min(to, circle.committedVersion);
+    if (upTo < from) return;
+    for (const frame of membershipFrames(conn.version, circle.links.slice(from - 1, upTo))) conn.send(frame);
+    this.claimMembership(conn, circle.circleId, upTo);
+  }
+
+  /** Sends catch-up steps while the connection's socket has room. */
+  pump(conn: Connection): void {
+    if (conn.pumping || !conn.pumpQueue?.length || !conn.open) return;
+    conn.pumping = true;
+    void this.runPump(conn)
+      .catch((e: unknown) => this.log.error('pump-failed', { error: e instanceof Error ? e.message : String(e) }))
+      .finally(() => {
+        conn.pumping = false;
+        // A send may have completed while this pump ran; look again.
+        if (conn.pumpQueue?.length && conn.open && conn.buffered < this.opts.backpressure.lowWaterBytes) this.pump(conn);
+      });
+  }
+
+  /** Fans out a committed batch: membership links first, then updates in seq order. */
+  onCommitted(batch: WriteBatch): void {
+    const circles = new Map<CircleId, number>();
+    for (const m of batch.memberships) circles.set(m.circleId, Math.max(circles.get(m.circleId) ?? 0, m.version));
+    for (const [circleId, version] of circles) {
+      this.memberships.committed(circleId, version);
+      const circle = this.memberships.peek(circleId);
+      if (circle) this.fanOutMembership(circle);
+    }
+    const byDoc = new Map<DocId, FrameItem[]>();
+    for (const u of batch.updates) {
+      let items = byDoc.get(u.docId);
+      if (!items) byDoc.set(u.docId, (items = []));
+      items.push({ seq: u.seq, envelope: u.envelope });
+    }
+    for (const [docId, items] of byDoc) {
+      const ledger = this.ledgers.peek(docId);
+      const last = (items.at(-1) as FrameItem).seq;
+      if (ledger && last > ledger.committed) ledger.committed = last;
+      this.fanOutUpdates(docId, items);
+    }
+  }
+
+  /** Forwards an ephemeral frame to the document's other live subscribers that have room; never stored. */
+  forwardEphemeral(from: Connection, docId: DocId, frame: Uint8Array): number {
+    let sent = 0;
+    for (const conn of this.byDoc.get(docId) ?? []) {
+      if (conn === from || conn.subs?.get(docId)?.phase !== 'live' || conn.buffered > this.opts.backpressure.highWaterBytes) continue;
+      // The layout is the same in every version; only byte 0 differs.
+      const out = conn.version === frame[0] ? frame : Uint8Array.from(frame, (b, i) => (i === 0 ? conn.version : b));
+      conn.send(out);
+      sent++;
+    }
+    return sent;
+  }
+
+  private fanOutMembership(circle: CircleState): void {
+    const conns = new Set<Connection>();
+    for (const docClass of DOC_CLASSES) for (const conn of this.byDoc.get(docIdOf(circle.circleId, docClass)) ?? []) conns.add(conn);
+    for (const conn of conns) {
+      this.sendMembership(conn, circle);
+      // A device that lost access stops receiving the circle's documents.
+      for (const sub of [...(conn.subs?.values() ?? [])]) {
+        if (sub.circleId !== circle.circleId || !conn.devicePk) continue;
+        const denied = this.docs.readerCheck(circle, conn.devicePk, sub.docId);
+        if (!denied) continue;
+        this.remove(conn, sub.docId);
+        conn.sendError(denied.code, denied.message, { kind: 'doc', docId: sub.docId });
+      }
+    }
+  }
+
+  private fanOutUpdates(docId: DocId, items: FrameItem[]): void {
+    const set = this.byDoc.get(docId);
+    if (!set) return;
+    const pages = pageItems(items, this.opts.limits.pageBytes);
+    const frames = new Map<number, Map<number, Uint8Array>>(); // version -> page index -> frame
+    const frameOf = (version: number, i: number) => {
+      let perVersion = frames.get(version);
+      if (!perVersion) frames.set(version, (perVersion = new Map()));
+      let frame = perVersion.get(i);
+      if (!frame) perVersion.set(i, (frame = updatesFrame(version, docId, pages[i] as FrameItem[], false)));
+      return frame;
+    };
+    for (const conn of set) {
+      const sub = conn.subs?.get(docId);
+      if (!sub || sub.phase !== 'live') continue;
+      if (conn.buffered > this.opts.backpressure.highWaterBytes) {
+        this.toCatchUp(conn, sub);
+        continue;
+      }
+      for (const [i, page] of pages.entries()) {
+        const first = (page[0] as FrameItem).seq;
+        const last = (page.at(-1) as FrameItem).seq;
+        if (last <= sub.sentThrough) continue;
+        if (first !== sub.sentThrough + 1) {
+          this.toCatchUp(conn, sub);
+          break;
+        }
+        conn.send(frameOf(conn.version, i));
+        sub.sentThrough = last;
+      }
+    }
+  }
+
+  private toCatchUp(conn: Connection, sub: Subscription): void {
+    sub.phase = 'pages';
+    this.queue(conn, sub);
+  }
+
+  private queue(conn: Connection, sub: Subscription): void {
+    if (!conn.pumpQueue) conn.pumpQueue = [];
+    conn.pumpQueue.push(sub);
+    this.pump(conn);
+  }
+
+  private remove(conn: Connection, docId: DocId): void {
+    if (!conn.subs?.delete(docId)) return;
+    this.count--;
+    const set = this.byDoc.get(docId);
+    set?.delete(conn);
+    if (set?.size === 0) this.byDoc.delete(docId);
+  }
+
+  private async runPump(conn: Connection): Promise<void> {
+    const queue = conn.pumpQueue;
+    while (queue && conn.open && conn.buffered < this.opts.backpressure.lowWaterBytes) {
+      const sub = queue.shift();
+      if (!sub) break;
+      if (conn.subs?.get(sub.docId) !== sub || sub.phase === 'live') continue;
+      let again: boolean;
+      try {
+        again = await this.step(conn, sub);
+      } catch (e) {
+        // A failed storage read: end this subscription; the client subscribes again later.
+        this.log.error('catch-up-failed', { error: e instanceof Error ? e.message : String(e) });
+        this.remove(conn, sub.docId);
+        conn.sendError('storage-unavailable', 'catch-up failed; subscribe again later', { kind: 'doc', docId: sub.docId });
+        continue;
+      }
+      if (again && conn.subs?.get(sub.docId) === sub) queue.push(sub);
+    }
+  }
+
+  /** One catch-up step; true when the subscription needs another. */
+  private async step(conn: Connection, sub: Subscription): Promise<boolean> {
+    switch (sub.phase) {
+      case 'membership': {
+        const circle = await this.memberships.get(sub.circleId);
+        if (circle && conn.open) this.sendMembership(conn, circle);
+        sub.phase = 'offer';
+        return true;
+      }
+      case 'offer': {
+        const snap = await this.store.readSnapshot(sub.docId);
+        if (snap && snap.meta.coversSeq > sub.sinceSeq && conn.subs?.get(sub.docId) === sub) {
+          conn.send(snapshotOfferFrame(conn.version, sub.docId, snap.envelope));
+          sub.sentThrough = Math.max(sub.sentThrough, snap.meta.coversSeq);
+        }
+        sub.phase = 'pages';
+        return true;
+      }
+      case 'pages': {
+        const ledger = await this.ledgers.get(sub.docId);
+        const items = await this.store.readUpdates(sub.docId, sub.sentThrough + 1, this.opts.limits.pageBytes);
+        if (conn.subs?.get(sub.docId) !== sub || sub.phase !== 'pages') return false;
+        // Read after the page: a commit that landed meanwhile makes this page not the last.
+        const head = ledger.committed;
+        const last = items.at(-1)?.seq ?? sub.sentThrough;
+        const more = items.length > 0 && last < head;
+        if (items.length > 0 || !sub.announced) conn.send(updatesFrame(conn.version, sub.docId, items, more));
+        sub.sentThrough = Math.max(sub.sentThrough, last);
+        if (more) return true;
+        sub.announced = true;
+        sub.phase = 'live';
+        return false;
+      }
+      case 'live':
+        return false;
+    }
+  }
+}

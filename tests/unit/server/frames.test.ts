@@ -1,0 +1,39 @@
+// Frames the relay builds from stored bytes are exactly what the codec writes.
+import { describe, expect, it } from 'vitest';
+import { utf8 } from '../../../src/sync/codec-bytes';
+import { writeMessage } from '../../../src/sync/codec';
+import { writeEnvelope } from '../../../src/sync/protocol-envelope';
+import { writeSignedMembership } from '../../../src/sync/protocol-membership';
+import { membershipFrames, pageItems, snapshotOfferFrame, updatesFrame } from '../../../sync-server/frames';
+import { filler, makeCircle, nextMembership, sealSnapshot, sealUpdate } from '../../helpers/relay-client';
+
+describe('relay frames from stored bytes', () => {
+  it('builds updates and snapshot-offer frames identical to writeMessage', async () => {
+    const circle = await makeCircle();
+    const journal = circle.doc('journal');
+    const envs = await Promise.all([1, 2, 3].map((n) => sealUpdate(circle.phone, journal, n, filler(50 * n))));
+    const items = envs.map((envelope, i) => ({ seq: 40 + i, envelope }));
+    for (const more of [true, false]) {
+      expect(updatesFrame(1, journal, items.map((i) => ({ seq: i.seq, envelope: writeEnvelope(i.envelope) })), more)).toEqual(writeMessage({ type: 'updates', docId: journal, items, more }));
+    }
+    expect(updatesFrame(1, journal, [], false)).toEqual(writeMessage({ type: 'updates', docId: journal, items: [], more: false }));
+    const snap = await sealSnapshot(circle.phone, journal, 9, null, utf8('state'));
+    expect(snapshotOfferFrame(1, journal, writeEnvelope(snap))).toEqual(writeMessage({ type: 'snapshot-offer', docId: journal, envelope: snap }));
+  });
+
+  it('splits membership links into frames of at most 64', async () => {
+    const circle = await makeCircle();
+    const chain = [circle.genesis];
+    for (let i = 0; i < 69; i++) chain.push(await nextMembership(chain.at(-1)!, {}, circle.owner));
+    const frames = membershipFrames(1, chain.map(writeSignedMembership));
+    expect(frames).toEqual([writeMessage({ type: 'membership', chain: chain.slice(0, 64) }), writeMessage({ type: 'membership', chain: chain.slice(64) })]);
+  });
+
+  it('pages items before the byte bound, with at least one item per page', () => {
+    const item = (seq: number, size: number) => ({ seq, envelope: new Uint8Array(size) });
+    const pages = pageItems([item(1, 60), item(2, 50), item(3, 200), item(4, 10)], 100);
+    expect(pages.map((p) => p.map((i) => i.seq))).toEqual([[1], [2], [3], [4]]);
+    expect(pageItems([item(1, 30), item(2, 30), item(3, 30), item(4, 30)], 100).map((p) => p.length)).toEqual([3, 1]);
+    expect(pageItems([], 100)).toEqual([]);
+  });
+});
