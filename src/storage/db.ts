@@ -2,8 +2,9 @@
  * The Dexie database: Yjs update logs (the source of truth), tables derived from them
  * (rebuildable at any time), and local-only tables that never sync.
  */
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { InstrumentId, JournalRecord, RecordKind } from '../domain/records';
+import type { DeviceKeyRow, DocKeyRow, MembershipRow, OutboxRow, OwnerKeyRow, PendingRow, SyncDocRow } from './sync-rows';
 
 /** One Yjs update of one document. The log for a docKey, in seq order, is the document. */
 export interface DocUpdateRow {
@@ -110,7 +111,21 @@ const VERSIONS: ReadonlyArray<{
       settings: 'key',
     },
   },
-  // Version 2 goes here, with its upgrade(), and a fixture test of version 1 in
+  {
+    // Local-only sync tables (src/storage/sync-rows.ts). New tables only: existing rows need
+    // no change, and sharing starts off for every document.
+    version: 2,
+    stores: {
+      syncPending: '++id, docKey',
+      syncOutbox: '[docKey+devSeq]',
+      syncDocs: 'docKey, circleId',
+      deviceKeys: 'id',
+      ownerKeys: 'circleId',
+      docKeys: '[docKey+epoch]',
+      memberships: 'circleId',
+    },
+  },
+  // Version 3 goes here, with its upgrade(), and a fixture test of version 2 in
   // tests/unit/storage/migrations.test.ts.
 ];
 
@@ -122,6 +137,15 @@ export class PacelineDB extends Dexie {
   declare latestScores: EntityTable<LatestScoreRow>;
   declare profile: EntityTable<ProfileRow, 'key'>;
   declare settings: EntityTable<SettingRow, 'key'>;
+  declare syncPending: EntityTable<PendingRow, 'id'>;
+  /** Compound primary key [docKey, devSeq]. */
+  declare syncOutbox: Table<OutboxRow, [string, number]>;
+  declare syncDocs: EntityTable<SyncDocRow, 'docKey'>;
+  declare deviceKeys: EntityTable<DeviceKeyRow, 'id'>;
+  declare ownerKeys: EntityTable<OwnerKeyRow, 'circleId'>;
+  /** Compound primary key [docKey, epoch]. */
+  declare docKeys: Table<DocKeyRow, [string, number]>;
+  declare memberships: EntityTable<MembershipRow, 'circleId'>;
 
   constructor(name: string = DEFAULT_DB_NAME) {
     super(name);

@@ -51,7 +51,15 @@ export async function applyDerived(db: PacelineDB, circleId: string, changes: re
   const put = db.records.bulkPut(puts);
   // With the old values known (a local save), the recomputations start in the same round trip.
   const early = known ? [recomputeWeeks(db, circleId, weeks), recomputeLatest(db, circleId, instruments)] : [];
-  const before = await beforeRead;
+  let before: Awaited<typeof beforeRead>;
+  try {
+    before = await beforeRead;
+  } catch (err) {
+    // The transaction failed: the requests already issued fail with it, and are settled here
+    // rather than left as unhandled rejections.
+    void Promise.allSettled([put, ...early]);
+    throw err;
+  }
   const lateWeeks = new Set<string>();
   const lateInstruments = new Set<InstrumentId>();
   const deletes: string[] = [];

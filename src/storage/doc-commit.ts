@@ -2,17 +2,34 @@
  * The write path of a persisted Y.Doc: change the doc, then commit its update with the
  * caller's derived rows in ONE Dexie transaction; on failure, put memory back to what is
  * committed. Writes are serialised so a failure never discards a neighbour's commit.
+ * While the document is shared, a local write also adds its sync pending row to that same
+ * transaction, and a received update can carry the sync cursor with it (`also`).
  */
 import * as Y from 'yjs';
 import type { Table } from 'dexie';
 import type { DocName, PacelineDB } from './db';
 import { toStorageError, type StorageError } from './errors';
+import { watchSharing } from './sharing';
+import { pendingRowFor } from './sync-store';
 import {
   DEFAULT_COMPACT_THRESHOLD, ORIGIN_OTHER_TAB, appendUpdate, applyUpdates, compactDoc, countRows, openDocChannel, readLog, type DocChannel,
 } from './ydoc-store';
 
-/** Origin of this tab's own writes: their update is captured and persisted. */
+/** Origin of this tab's own writes: their update is captured and persisted (and queued for sharing). */
 export const ORIGIN_LOCAL = Symbol('paceline/local');
+/** Origin of updates received from the relay: persisted with derived rows, never queued for sharing. */
+export const ORIGIN_SYNC = Symbol('paceline/sync');
+/** Origin of updates received live from a peer (y-webrtc): like ORIGIN_SYNC; their author pushes them to the relay. */
+export const ORIGIN_PEER = Symbol('paceline/peer');
+
+/** More writes to commit in the same transaction as an update (the sync cursor with a received update). */
+export interface AlsoWrite {
+  tables: Table[];
+  run: () => Promise<unknown>;
+}
+
+/** A committed change: its origin and update (null when memory was reset to storage after a failure). */
+export type ChangeListener = (origin: unknown, update: Uint8Array | null) => void;
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: StorageError };
 
@@ -32,13 +49,16 @@ export class CommittedDoc {
   private committed: Uint8Array[];
   private queue: Promise<unknown> = Promise.resolve();
   private channel: DocChannel;
-  private listeners = new Set<(origin: unknown) => void>();
+  private listeners = new Set<ChangeListener>();
   private readonly docKey: string;
   private compacting: Promise<unknown> | null = null;
   /** Rows in the stored log, counted here so a save need not read docMeta (other tabs' rows included). */
   private rows: number;
   /** Whether docMeta has this document's row; the first write creates it. */
   private metaExists: boolean;
+  /** Whether the document is shared: local writes then also write a pending outbox row. */
+  private shared: boolean;
+  private stopWatching: () => void = () => {};
 
   private constructor(
     private readonly db: PacelineDB,
@@ -47,12 +67,14 @@ export class CommittedDoc {
     private readonly options: CommittedDocOptions,
     log: Uint8Array[],
     metaExists: boolean,
+    shared: boolean,
     channel: (onUpdate: (u: Uint8Array) => void) => DocChannel,
   ) {
     this.docKey = `${circleId}/${docName}`;
     this.committed = log;
     this.rows = log.length;
     this.metaExists = metaExists;
+    this.shared = shared;
     this.doc = this.freshDoc(log);
     this.channel = channel((u) => this.applyFromOtherTab(u));
   }
@@ -63,22 +85,34 @@ export class CommittedDoc {
     const early: Uint8Array[] = [];
     let deliver: (u: Uint8Array) => void = (u) => early.push(u);
     const channel = openDocChannel(db.name, docKey, (u) => deliver(u));
+    // Watch before reading, so sharing turned on during the read is not missed.
+    let sharedNow: boolean | null = null;
+    let onShared: (shared: boolean) => void = (shared) => { sharedNow = shared; };
+    const stopWatching = watchSharing(db.name, docKey, (shared) => onShared(shared));
     try {
-      const [log, meta] = await Promise.all([readLog(db, docKey), db.docMeta.get(docKey)]);
-      const cd = new CommittedDoc(db, circleId, docName, options, log, meta !== undefined, (onUpdate) => {
+      const [log, meta, sync] = await Promise.all([readLog(db, docKey), db.docMeta.get(docKey), db.syncDocs.get(docKey)]);
+      const cd = new CommittedDoc(db, circleId, docName, options, log, meta !== undefined, sharedNow ?? sync !== undefined, (onUpdate) => {
         deliver = onUpdate;
         return channel;
       });
+      onShared = (shared) => { cd.shared = shared; };
+      cd.stopWatching = stopWatching;
       for (const u of early) cd.applyFromOtherTab(u);
       return cd;
     } catch (err) {
       channel.close();
+      stopWatching();
       throw err;
     }
   }
 
+  /** Whether local writes currently queue their update for sharing. */
+  get isShared(): boolean {
+    return this.shared;
+  }
+
   /** Subscribe to committed changes (ours and other tabs'); returns an unsubscribe function. */
-  onChange(listener: (origin: unknown) => void): () => void {
+  onChange(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -88,15 +122,18 @@ export class CommittedDoc {
    * transaction. `mutate` returns what persist needs (e.g. the derived changes), or null for "no change",
    * or a function of the ended Y transaction that returns it (for updates whose effect is not known in advance).
    * `received` is an update from elsewhere to store as is: Yjs may hold parts of it back as
-   * pending (missing dependencies), and those parts must be stored too.
+   * pending (missing dependencies), and those parts must be stored too. A received update
+   * that changes nothing and leaves nothing pending is not stored again, but `also` still
+   * commits (a cursor moves past updates this device already had).
    */
   write<C, T>(
     origin: unknown,
     mutate: (doc: Y.Doc) => C | null | ((tr: Y.Transaction) => C),
     extraTables: Table[],
     persist: (changes: C, update: Uint8Array) => Promise<T>,
-    received?: Uint8Array,
+    options: { received?: Uint8Array; also?: AlsoWrite } = {},
   ): Promise<Outcome<T | null>> {
+    const { received, also } = options;
     const run = async (): Promise<Outcome<T | null>> => {
       const captured: Uint8Array[] = [];
       const capture = (u: Uint8Array, o: unknown) => { if (o === origin) captured.push(u); };
@@ -118,16 +155,24 @@ export class CommittedDoc {
       }
       // A function result reads what the transaction changed, known only once it has ended.
       const changes: C | null = typeof result === 'function' ? (transaction ? (result as (tr: Y.Transaction) => C)(transaction) : null) : result;
-      if (changes === null || (captured.length === 0 && !received)) return { ok: true, value: null };
-      const update = received ?? (captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured));
+      const update = changes === null ? null : this.updateToStore(doc, captured, received);
+      if (changes === null || update === null) {
+        // Nothing to store, but extra writes (a cursor moving past updates already held) still commit.
+        return also ? this.commitAlso(also) : { ok: true, value: null };
+      }
+      // Only this tab's own writes are queued for sharing; received and other tabs' updates never are.
+      const pending = origin === ORIGIN_LOCAL && this.shared ? pendingRowFor(this.docKey, update, Date.now()) : null;
+      const tables = [this.db.docUpdates, this.db.docMeta, ...extraTables, ...(pending ? [this.db.syncPending] : []), ...(also?.tables ?? [])] as Table[];
       let value: T;
       try {
         // This transaction is the commit point: the update and everything derived from it land together or not at all.
-        value = await this.db.transaction('rw', [this.db.docUpdates, this.db.docMeta, ...extraTables], async () => {
+        value = await this.db.transaction('rw', tables, async () => {
           // Independent writes in one transaction: issued together, committed together.
           const [, persisted] = await Promise.all([
             appendUpdate(this.db, this.circleId, this.docName, update, this.options.schemaVersion, this.metaExists),
-            persist(changes as C, update),
+            persist(changes, update),
+            pending ? this.db.syncPending.add(pending) : undefined,
+            also?.run(),
           ]);
           return persisted;
         });
@@ -139,13 +184,34 @@ export class CommittedDoc {
       this.rows += 1;
       this.remember(update);
       this.channel.post(update);
-      this.emit(origin);
+      this.emit(origin, update);
       if (this.rows > (this.options.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD)) this.compactSoon();
       return { ok: true, value };
     };
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * The update a write stores: what the transaction captured, or a received update as is.
+   * Yjs holds structs it cannot integrate yet in store.pendingStructs/pendingDs; a received
+   * update is skipped only when it changed nothing and left nothing pending.
+   */
+  private updateToStore(doc: Y.Doc, captured: Uint8Array[], received: Uint8Array | undefined): Uint8Array | null {
+    if (received) return captured.length === 0 && !doc.store.pendingStructs && !doc.store.pendingDs ? null : received;
+    if (captured.length === 0) return null;
+    return captured.length === 1 ? captured[0]! : Y.mergeUpdates(captured);
+  }
+
+  /** Commits only the extra writes of a write whose update changed nothing. */
+  private async commitAlso<T>(also: AlsoWrite): Promise<Outcome<T | null>> {
+    try {
+      await this.db.transaction('rw', also.tables, () => also.run());
+      return { ok: true, value: null };
+    } catch (err) {
+      return { ok: false, error: toStorageError(err) };
+    }
   }
 
   /** Wait for queued writes and a running compaction. */
@@ -161,6 +227,7 @@ export class CommittedDoc {
 
   async close(): Promise<void> {
     await this.settle();
+    this.stopWatching();
     this.channel.close();
     this.listeners.clear();
     this.doc.destroy();
@@ -181,7 +248,7 @@ export class CommittedDoc {
     Y.applyUpdate(this.doc, update, ORIGIN_OTHER_TAB);
     this.rows += 1;
     this.remember(update);
-    this.emit(ORIGIN_OTHER_TAB);
+    this.emit(ORIGIN_OTHER_TAB, update);
   }
 
   private remember(update: Uint8Array): void {
@@ -211,7 +278,7 @@ export class CommittedDoc {
     return applyUpdates(new Y.Doc(), log);
   }
 
-  private emit(origin: unknown): void {
-    for (const listener of this.listeners) listener(origin);
+  private emit(origin: unknown, update: Uint8Array | null = null): void {
+    for (const listener of this.listeners) listener(origin, update);
   }
 }

@@ -9,18 +9,20 @@ import { RECORD_KINDS, type JournalRecord, type RecordKind, type Result } from '
 import type { PacelineDB } from './db';
 import { DERIVED_VERSION } from './derived-rows';
 import { applyDerived, derivedTables, rebuildDerived, type DerivedChange } from './derived';
-import { CommittedDoc, ORIGIN_LOCAL } from './doc-commit';
+import { CommittedDoc, ORIGIN_LOCAL, ORIGIN_SYNC, type ChangeListener } from './doc-commit';
 import type { StorageError, StoreError } from './errors';
+import type { RemoteUpdateOptions, SyncableDoc } from './syncable';
 import { importChanges, type ImportCounts } from './journal-import';
 import {
   JOURNAL_SCHEMA_VERSION, checkStored, docSchemaVersion, findProblems, kindMap, migrateJournalDoc, toPlain, type RecordProblem,
 } from './journal-doc';
 
 /** Origin of updates from the sync layer: persisted with derived rows like local writes. */
-export const ORIGIN_SYNC = Symbol('paceline/sync');
+export { ORIGIN_SYNC };
 
-export interface JournalStore {
+export interface JournalStore extends SyncableDoc {
   readonly circleId: string;
+  readonly docName: 'journal';
   /** The live document (for the sync layer); it is replaced after a failed write, so read it each time. */
   readonly doc: Y.Doc;
   /** True when the document was written by a newer app: show "please update"; writes are refused. */
@@ -38,11 +40,11 @@ export interface JournalStore {
   /** Merge records (newer updatedAt wins) in one Y transaction and one Dexie transaction. */
   importRecords(records: readonly JournalRecord[]): Promise<Result<ImportCounts, StoreError>>;
   /** Apply an update received from another device: persisted, then derived rows for the keys it changed. */
-  applyRemoteUpdate(update: Uint8Array): Promise<Result<void, StorageError>>;
+  applyRemoteUpdate(update: Uint8Array, options?: RemoteUpdateOptions): Promise<Result<void, StorageError>>;
   /** Values kept in the document but not understood (invalid, or from a newer app). */
   problems(): RecordProblem[];
-  /** Called after every committed change (this tab's, another tab's, a remote one). */
-  onChange(listener: () => void): () => void;
+  /** Called after every committed change (this tab's, another tab's, a remote one), with its origin and update. */
+  onChange(listener: ChangeListener): () => void;
   /** Merge the stored log into one row if it has more than `threshold` rows. */
   compact(threshold?: number): Promise<boolean>;
   /** Wait for pending writes, stop listening to other tabs, free the doc. */
@@ -68,6 +70,7 @@ export async function openJournalStore(db: PacelineDB, circleId: string, options
 }
 
 class Journal implements JournalStore {
+  readonly docName = 'journal' as const;
   private problemCache: RecordProblem[] | null = null;
 
   constructor(private readonly db: PacelineDB, readonly circleId: string, private readonly cd: CommittedDoc) {
@@ -136,14 +139,15 @@ class Journal implements JournalStore {
     return written.ok ? { ok: true, value: counts } : written;
   }
 
-  async applyRemoteUpdate(update: Uint8Array): Promise<Result<void, StorageError>> {
-    const written = await this.cd.write(ORIGIN_SYNC, (doc) => {
-      Y.applyUpdate(doc, update, ORIGIN_SYNC);
+  async applyRemoteUpdate(update: Uint8Array, options: RemoteUpdateOptions = {}): Promise<Result<void, StorageError>> {
+    const origin = options.origin ?? ORIGIN_SYNC;
+    const written = await this.cd.write(origin, (doc) => {
+      Y.applyUpdate(doc, update, origin);
       return (tr: Y.Transaction): DerivedChange[] => RECORD_KINDS.flatMap((kind) => {
         const keys = tr.changed.get(kindMap(doc, kind) as unknown as Y.AbstractType<Y.YEvent<any>>) ?? new Set();
         return [...keys].filter((id): id is string => id !== null).map((id) => ({ id, record: this.get(kind, id) ?? null }));
       });
-    }, derivedTables(this.db), (changes) => applyDerived(this.db, this.circleId, changes), update);
+    }, derivedTables(this.db), (changes) => applyDerived(this.db, this.circleId, changes), { received: update, ...(options.also && { also: options.also }) });
     return written.ok ? { ok: true, value: undefined } : written;
   }
 
@@ -152,8 +156,8 @@ class Journal implements JournalStore {
     return [...this.problemCache];
   }
 
-  onChange(listener: () => void): () => void {
-    return this.cd.onChange(() => listener());
+  onChange(listener: ChangeListener): () => void {
+    return this.cd.onChange(listener);
   }
 
   compact(threshold?: number): Promise<boolean> {

@@ -2,7 +2,8 @@
  * Each schema version opens databases written by the previous one. The fixture below is a
  * frozen copy of what version 1 wrote, made with raw Dexie and the v1 table layout (never
  * import the current schema here: the point is that the current code meets old data).
- * For version 2, add a `writeV2Fixture` beside it and a test that opens it with PacelineDB.
+ * Version 2 added the local-only sync tables; for version 3, add a `writeV2Fixture` (raw
+ * Dexie with the v1 stores plus V2_SYNC_STORES) and a test that opens it with PacelineDB.
  */
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,8 @@ import { PacelineDB } from '../../../src/storage/db';
 import { openJournalStore } from '../../../src/storage/journal-store';
 import { getLatestScores, listRecords, listWeeks } from '../../../src/storage/journal-queries';
 import { ensureDeviceProfile, getSetting } from '../../../src/storage/profile';
-import { CIRCLE, assessment, diary, freshName } from './test-db';
+import { enableSharing, listPending } from '../../../src/storage/sync-store';
+import { CIRCLE, assessment, diary, freshName, snapshot, unwrap } from './test-db';
 
 const V1_STORES = {
   docUpdates: '++seq, docKey',
@@ -60,7 +62,35 @@ describe('schema migrations', () => {
     expect((await listRecords(db, CIRCLE, 'diary')).map((r) => r.id)).toEqual([entry.id]);
     expect((await listWeeks(db, CIRCLE)).map((w) => [w.painSum, w.moodSum])).toEqual([[6, 4]]);
     expect(await getLatestScores(db, CIRCLE)).toMatchObject([{ instrument: 'peg', score: 5, responseId: peg.id }]);
-    expect(db.verno).toBe(1);
+    expect(db.verno).toBe(2);
+    await store.close();
+    db.close();
+  });
+
+  it('version 1 upgrades to 2 without loss: every v1 row is kept, the sync tables start empty, sharing is off', async () => {
+    const name = freshName('v1to2');
+    await writeV1Fixture(name);
+    const raw = new Dexie(name);
+    raw.version(1).stores(V1_STORES);
+    await raw.open();
+    const before: Record<string, unknown[]> = {};
+    for (const table of raw.tables) before[table.name] = await table.toArray();
+    raw.close();
+
+    const db = new PacelineDB(name);
+    await db.open();
+    expect(db.verno).toBe(2);
+    const after = await snapshot(db);
+    for (const [table, rows] of Object.entries(before)) expect(after[table], table).toEqual(rows);
+    for (const table of ['syncPending', 'syncOutbox', 'syncDocs', 'deviceKeys', 'ownerKeys', 'docKeys', 'memberships']) expect(after[table], table).toEqual([]);
+
+    // Sharing is off after the upgrade: a local write queues nothing for the relay.
+    const store = await openJournalStore(db, CIRCLE);
+    unwrap(await store.put(diary('2025-06-04T08:00:00.000Z', 3)));
+    expect(await listPending(db, `${CIRCLE}/journal`)).toEqual([]);
+    // Turning it on queues the whole state that v1 wrote as the first push.
+    expect(await enableSharing(db, CIRCLE, 'journal', 1_750_000_000_000)).toBe(true);
+    expect(await listPending(db, `${CIRCLE}/journal`)).toMatchObject([{ update: null }]);
     await store.close();
     db.close();
   });

@@ -1,0 +1,101 @@
+/**
+ * Local-only key material and trust anchors: this device's signing key, owner keys of
+ * circles it created, document key material per epoch, and each circle's verified
+ * membership chain. Private keys are stored as CryptoKey objects (structured-cloneable,
+ * normally non-extractable), so script on this origin can use them but never read them.
+ */
+import type { PacelineDB } from './db';
+import { SYNC_ROW_VERSION, type DeviceKeyRow, type DocKeyRow, type MembershipRow, type OwnerKeyRow, type StoredBytes } from './sync-rows';
+
+/** The device's signing key row, if one was created. */
+export function getDeviceKey(db: PacelineDB): Promise<DeviceKeyRow | undefined> {
+  return db.deviceKeys.get('device');
+}
+
+/**
+ * Stores the device key unless one exists, in one transaction (two tabs at first run
+ * cannot both create one); returns the row that is stored.
+ */
+export async function putDeviceKeyOnce(db: PacelineDB, publicKey: Uint8Array, privateKey: CryptoKey, now: number = Date.now()): Promise<DeviceKeyRow> {
+  return db.transaction('rw', db.deviceKeys, async () => {
+    const existing = await db.deviceKeys.get('device');
+    if (existing) return existing;
+    const row: DeviceKeyRow = { id: 'device', publicKey: publicKey as StoredBytes, privateKey, createdAt: now, schemaVersion: SYNC_ROW_VERSION };
+    await db.deviceKeys.put(row);
+    return row;
+  });
+}
+
+/** The owner key of a circle this device created, if any. */
+export function getOwnerKey(db: PacelineDB, circleId: string): Promise<OwnerKeyRow | undefined> {
+  return db.ownerKeys.get(circleId);
+}
+
+/** Document key material rows of a document, oldest epoch first. */
+export function listDocKeys(db: PacelineDB, docKey: string): Promise<DocKeyRow[]> {
+  return db.docKeys.where('[docKey+epoch]').between([docKey, 0], [docKey, Infinity]).toArray();
+}
+
+/** Stores document key material for epochs; material already stored for an epoch is kept (keys never change). */
+export async function addDocKeys(db: PacelineDB, rows: ReadonlyArray<{ docKey: string; epoch: number; material: Uint8Array }>, now: number = Date.now()): Promise<void> {
+  const table = db.docKeys;
+  await db.transaction('rw', db.docKeys, async () => {
+    const existing = await table.bulkGet(rows.map((r) => [r.docKey, r.epoch] as [string, number]));
+    const fresh = rows.filter((_, i) => existing[i] === undefined);
+    await table.bulkAdd(fresh.map((r) => ({ docKey: r.docKey, epoch: r.epoch, material: r.material as StoredBytes, addedAt: now, schemaVersion: SYNC_ROW_VERSION })));
+  });
+}
+
+/** The stored membership of a circle (pinned owner key and verified chain). */
+export function getMembership(db: PacelineDB, circleId: string): Promise<MembershipRow | undefined> {
+  return db.memberships.get(circleId);
+}
+
+/**
+ * Stores a longer verified chain. Refuses (false) a chain that is not longer than the one
+ * stored or pins another owner: membership never rolls back on this device.
+ */
+export async function putMembership(db: PacelineDB, row: Omit<MembershipRow, 'schemaVersion' | 'updatedAt'>, now: number = Date.now()): Promise<boolean> {
+  return db.transaction('rw', db.memberships, async () => {
+    const existing = await db.memberships.get(row.circleId);
+    if (existing && (existing.links.length > row.links.length || !sameBytes(existing.ownerPk, row.ownerPk))) return false;
+    await db.memberships.put({ ...row, relayVersion: Math.max(row.relayVersion, existing?.relayVersion ?? 0), updatedAt: now, schemaVersion: SYNC_ROW_VERSION });
+    return true;
+  });
+}
+
+/** Records that the relay holds membership versions up to `version`. */
+export async function markRelayVersion(db: PacelineDB, circleId: string, version: number): Promise<void> {
+  await db.transaction('rw', db.memberships, async () => {
+    const existing = await db.memberships.get(circleId);
+    if (existing && existing.relayVersion < version) await db.memberships.put({ ...existing, relayVersion: version });
+  });
+}
+
+/**
+ * Creates a circle's local trust state in one transaction: owner key, genesis chain and the
+ * first document keys. Nothing is written if the circle already has a membership here.
+ */
+export async function createCircleRecords(
+  db: PacelineDB,
+  owner: { circleId: string; publicKey: Uint8Array; privateKey: CryptoKey },
+  genesisLink: Uint8Array,
+  keys: ReadonlyArray<{ docKey: string; epoch: number; material: Uint8Array }>,
+  now: number = Date.now(),
+): Promise<boolean> {
+  return db.transaction('rw', [db.ownerKeys, db.memberships, db.docKeys], async () => {
+    if (await db.memberships.get(owner.circleId)) return false;
+    await Promise.all([
+      db.ownerKeys.add({ circleId: owner.circleId, publicKey: owner.publicKey as StoredBytes, privateKey: owner.privateKey, createdAt: now, schemaVersion: SYNC_ROW_VERSION }),
+      db.memberships.add({ circleId: owner.circleId, ownerPk: owner.publicKey as StoredBytes, links: [genesisLink as StoredBytes], relayVersion: 0, updatedAt: now, schemaVersion: SYNC_ROW_VERSION }),
+      db.docKeys.bulkAdd(
+        keys.map((k) => ({ docKey: k.docKey, epoch: k.epoch, material: k.material as StoredBytes, addedAt: now, schemaVersion: SYNC_ROW_VERSION })),
+      ),
+    ]);
+    return true;
+  });
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}

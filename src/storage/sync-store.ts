@@ -1,0 +1,151 @@
+/**
+ * The sync layer's durable state per document: sharing on/off, pending changes, the sealed
+ * outbox and the cursor. Every function that moves a change from one stage to the next
+ * does it in ONE transaction, so a crash at any point leaves each change in exactly one
+ * stage (pending, sealed, or acknowledged) and loses none.
+ */
+import type { DocName, PacelineDB } from './db';
+import { announceSharing } from './sharing';
+import { SYNC_ROW_VERSION, type OutboxRow, type PendingRow, type StoredBytes, type SyncDocRow } from './sync-rows';
+
+/** A fresh sync state for a document whose sharing starts now. */
+export function newSyncDocRow(circleId: string, docName: DocName, now: number): SyncDocRow {
+  return {
+    docKey: `${circleId}/${docName}`,
+    circleId,
+    docName,
+    schemaVersion: SYNC_ROW_VERSION,
+    enabledAt: now,
+    cursor: 0,
+    nextDevSeq: 1,
+    lastAckedSeq: 0,
+    lastAckedAt: null,
+    ackedSinceSnapshot: 0,
+    snapshot: null,
+    baselineFromSnapshot: false,
+    devices: {},
+  };
+}
+
+/**
+ * Turns sharing on for a document. If it already has content, a pending "whole state" row
+ * makes its first push carry everything written before sharing started. False if it was on.
+ */
+export async function enableSharing(db: PacelineDB, circleId: string, docName: DocName, now: number = Date.now()): Promise<boolean> {
+  const row = newSyncDocRow(circleId, docName, now);
+  const started = await db.transaction('rw', [db.syncDocs, db.syncPending, db.docUpdates], async () => {
+    const [existing, stored] = await Promise.all([db.syncDocs.get(row.docKey), db.docUpdates.where('docKey').equals(row.docKey).count()]);
+    if (existing) return false;
+    await Promise.all([db.syncDocs.add(row), stored > 0 ? db.syncPending.add({ docKey: row.docKey, update: null, at: now }) : undefined]);
+    return true;
+  });
+  if (started) announceSharing(db.name, row.docKey, true);
+  return started;
+}
+
+/** The sync state of a document, or undefined when it is not shared. */
+export function getSyncDoc(db: PacelineDB, docKey: string): Promise<SyncDocRow | undefined> {
+  return db.syncDocs.get(docKey);
+}
+
+/** The shared documents of a circle. */
+export function listSyncDocs(db: PacelineDB, circleId: string): Promise<SyncDocRow[]> {
+  return db.syncDocs.where('circleId').equals(circleId).toArray();
+}
+
+/** A pending row for a local update (added by CommittedDoc inside the write's transaction). */
+export function pendingRowFor(docKey: string, update: Uint8Array, at: number): PendingRow {
+  return { docKey, update: update as StoredBytes, at };
+}
+
+/** A document's pending changes in commit order. */
+export function listPending(db: PacelineDB, docKey: string): Promise<PendingRow[]> {
+  return db.syncPending.where('docKey').equals(docKey).toArray();
+}
+
+/** A document's sealed entries awaiting an ack, in devSeq order. */
+export function listOutbox(db: PacelineDB, docKey: string): Promise<OutboxRow[]> {
+  return db.syncOutbox.where('[docKey+devSeq]').between([docKey, 0], [docKey, Infinity]).toArray();
+}
+
+/** Changes waiting to be shared: pending rows plus the changes merged into unacked envelopes. */
+export async function countWaiting(db: PacelineDB, docKey: string): Promise<{ pending: number; unacked: number }> {
+  const [pending, outbox] = await Promise.all([db.syncPending.where('docKey').equals(docKey).count(), listOutbox(db, docKey)]);
+  return { pending, unacked: outbox.reduce((sum, row) => sum + row.changes, 0) };
+}
+
+export type SealCommitError = 'stale';
+
+/**
+ * The seal's commit point: deletes exactly the pending rows that were sealed, adds the
+ * outbox entry and bumps nextDevSeq. 'stale' (and nothing written) if another tab sealed
+ * first or the pending rows are gone; the caller reloads and seals again.
+ */
+export async function commitSeal(
+  db: PacelineDB,
+  docKey: string,
+  pendingIds: readonly number[],
+  entry: OutboxRow,
+): Promise<{ ok: true; value: SyncDocRow } | { ok: false; error: SealCommitError }> {
+  return db.transaction('rw', [db.syncPending, db.syncOutbox, db.syncDocs], async () => {
+    const [state, pending] = await Promise.all([db.syncDocs.get(docKey), db.syncPending.bulkGet([...pendingIds])]);
+    if (!state || state.nextDevSeq !== entry.devSeq || pending.some((row) => row === undefined || row.docKey !== docKey)) {
+      return { ok: false as const, error: 'stale' as const };
+    }
+    const next: SyncDocRow = { ...state, nextDevSeq: entry.devSeq + 1 };
+    await Promise.all([db.syncPending.bulkDelete([...pendingIds]), db.syncOutbox.add(entry), db.syncDocs.put(next)]);
+    return { ok: true as const, value: next };
+  });
+}
+
+/**
+ * Records an ack: the outbox entry goes, the ack time and count are kept. Returns the new
+ * state and the entry, or null for an ack of an entry no longer here (a repeated ack).
+ */
+export async function commitAck(
+  db: PacelineDB,
+  docKey: string,
+  devSeq: number,
+  seq: number,
+  now: number,
+): Promise<{ state: SyncDocRow; entry: OutboxRow } | null> {
+  const key: [string, number] = [docKey, devSeq];
+  const outbox = db.syncOutbox;
+  return db.transaction('rw', [db.syncOutbox, db.syncDocs], async () => {
+    const [state, entry] = await Promise.all([db.syncDocs.get(docKey), outbox.get(key)]);
+    if (!state || !entry) return null;
+    const next: SyncDocRow = {
+      ...state,
+      lastAckedSeq: Math.max(state.lastAckedSeq, seq),
+      lastAckedAt: now,
+      ackedSinceSnapshot: state.ackedSinceSnapshot + 1,
+    };
+    await Promise.all([outbox.delete(key), db.syncDocs.put(next)]);
+    return { state: next, entry };
+  });
+}
+
+/** Replaces an unacknowledged outbox entry (same devSeq), e.g. resealed under a new key epoch the relay asked for. */
+export async function replaceOutboxEntry(db: PacelineDB, entry: OutboxRow): Promise<boolean> {
+  const outbox = db.syncOutbox;
+  return db.transaction('rw', [db.syncOutbox], async () => {
+    if (!(await outbox.get([entry.docKey, entry.devSeq]))) return false;
+    await outbox.put(entry);
+    return true;
+  });
+}
+
+/** Writes a document's sync state on its own (cursor moves that apply nothing, snapshot bookkeeping). */
+export async function putSyncDoc(db: PacelineDB, row: SyncDocRow): Promise<void> {
+  await db.syncDocs.put(row);
+}
+
+/** Adds a pending "whole state" row: the next seal carries the document's full stored state. */
+export async function addFullStatePending(db: PacelineDB, docKey: string, now: number = Date.now()): Promise<void> {
+  await db.syncPending.add({ docKey, update: null, at: now });
+}
+
+/** Drops a document's pending rows (a device that only reads it; the changes stay in the document). */
+export async function clearPending(db: PacelineDB, docKey: string): Promise<void> {
+  await db.syncPending.where('docKey').equals(docKey).delete();
+}

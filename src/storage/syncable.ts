@@ -1,0 +1,28 @@
+/**
+ * What the sync layer needs from a persisted document (the journal store today; plan,
+ * circle, messages and alerts stores later): its live Y.Doc, a persisted path for updates
+ * received from elsewhere, and committed-change notifications with their updates.
+ */
+import type * as Y from 'yjs';
+import type { Result } from '../domain/records';
+import type { DocName } from './db';
+import type { AlsoWrite, ChangeListener, ORIGIN_PEER, ORIGIN_SYNC } from './doc-commit';
+import type { StorageError } from './errors';
+
+export interface RemoteUpdateOptions {
+  /** ORIGIN_SYNC (relay, the default) or ORIGIN_PEER (y-webrtc). */
+  origin?: typeof ORIGIN_SYNC | typeof ORIGIN_PEER;
+  /** Written in the same transaction as the update (the sync cursor). */
+  also?: AlsoWrite;
+}
+
+export interface SyncableDoc {
+  readonly circleId: string;
+  readonly docName: DocName;
+  /** The live document; replaced after a failed write, so read it each time. */
+  readonly doc: Y.Doc;
+  /** Persist an update from another device with its derived rows (and `also`) in one transaction. */
+  applyRemoteUpdate(update: Uint8Array, options?: RemoteUpdateOptions): Promise<Result<void, StorageError>>;
+  /** Called after every committed change with its origin and update (null: memory was reset to storage). */
+  onChange(listener: ChangeListener): () => void;
+}

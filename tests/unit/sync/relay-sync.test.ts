@@ -1,0 +1,298 @@
+// The browser client against the REAL relay, in-process (no mocked sockets): devices with
+// their own fake-indexeddb databases and the `ws` WebSocket converge after offline edits,
+// resume from their cursors, keep their outbox across a reload, and never see what a
+// non-member pushes.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { type RunningServer, startServer } from '../../../sync-server/server';
+import { createMemoryStore } from '../../../sync-server/storage/memory';
+import type { RelayStore } from '../../../sync-server/storage/store';
+import { WebSocket } from '../../../sync-server/ws';
+import { PacelineDB } from '../../../src/storage/db';
+import { getMembership } from '../../../src/storage/key-store';
+import { openJournalStore, type JournalStore } from '../../../src/storage/journal-store';
+import { getSyncDoc, listOutbox, listPending } from '../../../src/storage/sync-store';
+import { readMessage } from '../../../src/sync/codec';
+import type { DeviceKeys } from '../../../src/sync/crypto';
+import { addMember, createCircle, exportDocKeys, joinCircle, shareDocuments } from '../../../src/sync/identity';
+import type { Role } from '../../../src/sync/protocol';
+import { type UpdateHeader, sealEnvelope } from '../../../src/sync/protocol-envelope';
+import { RelayProvider } from '../../../src/sync/relay-provider';
+import { RelayClient } from '../../helpers/relay-client';
+import { tempDir } from '../../helpers/relay-server';
+import { diary, freshName, unwrap } from '../storage/test-db';
+import { CIRCLE, JOURNAL_ID, JOURNAL_KEY, eventually, foreignUpdate } from './client-fixtures';
+import { deviceFromSeed } from './fixtures';
+
+const STATIC = join(tmpdir(), 'paceline-no-app');
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function relayOn(store: RelayStore | string, port = 0): Promise<RunningServer> {
+  const where = typeof store === 'string' ? { dataDir: store } : { store };
+  const server = await startServer({ port, host: '127.0.0.1', staticDir: STATIC, logLevel: 'silent', ...where });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+const portOf = (server: RunningServer) => Number(new URL(server.url).port);
+
+/** Counts the update items a provider's socket received (a tap on a real socket). */
+class Tap {
+  items = 0;
+  offers = 0;
+  readonly Socket: typeof WebSocket;
+  constructor() {
+    const tap = this;
+    this.Socket = class extends WebSocket {
+      constructor(url: string) {
+        super(url);
+        this.addEventListener('message', (event) => {
+          const read = readMessage(new Uint8Array(event.data as ArrayBuffer));
+          if (read.ok && read.value.type === 'updates') tap.items += read.value.items.length;
+          if (read.ok && read.value.type === 'snapshot-offer') tap.offers += 1;
+        });
+      }
+    } as typeof WebSocket;
+  }
+}
+
+interface Device {
+  name: string;
+  keys: DeviceKeys;
+  db: PacelineDB;
+  store: JournalStore;
+  provider: RelayProvider;
+}
+
+async function openDevice(name: string, keys: DeviceKeys, relayUrl: string, options: { Socket?: typeof WebSocket; snapshotEvery?: number } = {}): Promise<Device> {
+  const db = new PacelineDB(name);
+  const store = await openJournalStore(db, CIRCLE);
+  const provider = new RelayProvider({
+    db,
+    relayUrl,
+    device: keys,
+    WebSocket: options.Socket ?? WebSocket,
+    batchMs: 20,
+    retryMs: 50,
+    snapshotEvery: options.snapshotEvery ?? 1000,
+    backoff: { baseMs: 50, maxMs: 200 },
+  });
+  const added = await provider.addDoc(store);
+  if (!added.ok) throw new Error(`addDoc: ${added.error}`);
+  const device = { name, keys, db, store, provider };
+  cleanups.push(() => closeDevice(device));
+  return device;
+}
+
+async function closeDevice(d: Device): Promise<void> {
+  await d.provider.stop();
+  await d.store.close();
+  d.db.close();
+}
+
+/** The patient's phone: owns the circle, journal shared. */
+async function patient(relayUrl: string, keys: DeviceKeys, options: { Socket?: typeof WebSocket; snapshotEvery?: number } = {}): Promise<Device> {
+  const name = freshName('phone');
+  const db = new PacelineDB(name);
+  unwrap(await createCircle(db, keys, CIRCLE, 1_700_000_000_000));
+  await shareDocuments(db, CIRCLE, ['journal']);
+  db.close();
+  return openDevice(name, keys, relayUrl, options);
+}
+
+/** Another member's device: added by the owner, joined with the keys it was given. */
+async function member(owner: Device, keys: DeviceKeys, role: Role, relayUrl: string, options: { Socket?: typeof WebSocket } = {}): Promise<Device> {
+  unwrap(await addMember(owner.db, CIRCLE, { devicePk: keys.publicKey, role }));
+  await owner.provider.refreshCircle(CIRCLE);
+  const name = freshName(role);
+  const db = new PacelineDB(name);
+  const pinned = await getMembership(owner.db, CIRCLE);
+  unwrap(await joinCircle(db, { circleId: CIRCLE, ownerPk: pinned!.ownerPk, keys: await exportDocKeys(owner.db, CIRCLE, ['journal']) }));
+  await shareDocuments(db, CIRCLE, ['journal']);
+  db.close();
+  return openDevice(name, keys, relayUrl, options);
+}
+
+const ids = (d: Device) => d.store.all('diary').map((r) => r.id).sort();
+
+async function settled(...devices: Device[]): Promise<void> {
+  await eventually(async () => {
+    for (const d of devices) {
+      if ((await listPending(d.db, JOURNAL_KEY)).length > 0 || (await listOutbox(d.db, JOURNAL_KEY)).length > 0) return false;
+    }
+    const first = JSON.stringify(ids(devices[0] as Device));
+    return devices.every((d) => JSON.stringify(ids(d)) === first);
+  }, 'devices to converge with empty outboxes');
+}
+
+describe('the client against the real relay', () => {
+  it('offline edits on all sides converge once everyone connects', async () => {
+    const relay = await relayOn(createMemoryStore());
+    const phone = await patient(relay.url, await deviceFromSeed(1));
+    const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url);
+    const clinic = await member(phone, await deviceFromSeed(4), 'clinician', relay.url);
+    // Everyone writes while offline (the clinician may not write the journal: it only reads).
+    for (let i = 0; i < 3; i++) unwrap(await phone.store.put(diary(`2026-11-1${i}T08:00:00.000Z`, i + 2)));
+    unwrap(await tablet.store.put(diary('2026-11-15T08:00:00.000Z', 6)));
+    phone.provider.start();
+    tablet.provider.start();
+    clinic.provider.start();
+    await settled(phone, tablet, clinic);
+    expect(ids(phone)).toHaveLength(4);
+    // Derived rows were written for what arrived, like for local saves.
+    expect(await clinic.db.records.count()).toBe(4);
+    const status = phone.provider.status.getSnapshot();
+    expect(status.connection.state).toBe('connected');
+    expect(status.waiting).toBe(0);
+    expect(status.lastSharedAt).not.toBeNull();
+    const devices = status.circles[CIRCLE]?.devices ?? [];
+    expect(devices.map((d) => d.role).sort()).toEqual(['caregiver', 'clinician', 'patient']);
+    expect(devices.find((d) => d.role === 'caregiver')?.lastSeenAt).not.toBeNull();
+  });
+
+  it('live edits reach the others, and a reconnect resumes from the cursor', async () => {
+    const relay = await relayOn(createMemoryStore());
+    const tap = new Tap();
+    const phone = await patient(relay.url, await deviceFromSeed(1));
+    const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url, { Socket: tap.Socket });
+    phone.provider.start();
+    tablet.provider.start();
+    unwrap(await phone.store.put(diary('2026-11-10T08:00:00.000Z', 3)));
+    await settled(phone, tablet);
+    const cursor = (await getSyncDoc(tablet.db, JOURNAL_KEY))!.cursor;
+    await tablet.provider.stop(false);
+    for (let i = 0; i < 3; i++) {
+      unwrap(await phone.store.put(diary(`2026-11-2${i}T08:00:00.000Z`, 5)));
+      await phone.provider.flush();
+    }
+    await eventually(async () => (await listOutbox(phone.db, JOURNAL_KEY)).length === 0, 'phone pushes acked');
+    const before = tap.items;
+    tablet.provider.start();
+    await settled(phone, tablet);
+    // Only what came after the cursor was sent: the three new envelopes.
+    expect(tap.items - before).toBe(3);
+    expect((await getSyncDoc(tablet.db, JOURNAL_KEY))!.cursor).toBe(cursor + 3);
+  });
+
+  it('the outbox survives a reload, and a relay restart, with the devSeq sequence intact', async () => {
+    const store = createMemoryStore();
+    let relay = await relayOn(store);
+    const port = portOf(relay);
+    const phone = await patient(relay.url, await deviceFromSeed(1));
+    const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url);
+    tablet.provider.start();
+    phone.provider.start();
+    await settled(phone, tablet);
+    // The relay goes away; the phone keeps writing, seals, then the tab is closed.
+    await relay.close();
+    const entry = diary('2026-11-21T08:00:00.000Z', 7);
+    unwrap(await phone.store.put(entry));
+    await phone.provider.flush();
+    const sealed = await listOutbox(phone.db, JOURNAL_KEY);
+    expect(sealed).toHaveLength(1);
+    await closeDevice(phone);
+    relay = await relayOn(store, port);
+    const reopened = await openDevice(phone.name, phone.keys, relay.url);
+    expect((await listOutbox(reopened.db, JOURNAL_KEY)).map((r) => r.devSeq)).toEqual(sealed.map((r) => r.devSeq));
+    reopened.provider.start();
+    await settled(reopened, tablet);
+    expect(tablet.store.get('diary', entry.id)).toEqual(entry);
+    expect(tablet.provider.status.getSnapshot().connection.state).toBe('connected');
+  });
+
+  it("a non-member's pushes never reach the members", async () => {
+    const relay = await relayOn(createMemoryStore());
+    const phone = await patient(relay.url, await deviceFromSeed(1));
+    const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url);
+    phone.provider.start();
+    tablet.provider.start();
+    await settled(phone, tablet);
+    // Someone with the document key (a leaked invitation) but not in the membership.
+    const stranger = await deviceFromSeed(3);
+    const key = await phone.provider.docSync(JOURNAL_ID)!.trust.docKey(JOURNAL_ID, 1);
+    const forged = foreignUpdate(phone.store.doc, '2026-11-22T08:00:00.000Z', 10);
+    const header: UpdateHeader = { type: 'update', circleId: CIRCLE, docId: JOURNAL_ID, keyEpoch: 1, devicePk: stranger.publicKey, devSeq: 1 };
+    const sealed = await sealEnvelope(stranger, key!, header, forged.update);
+    const client = await RelayClient.connect(relay.relayUrl, stranger);
+    const answer = await client.push(sealed.ok ? sealed.value : (undefined as never));
+    expect(answer).toMatchObject({ type: 'error', code: 'unknown-signer' });
+    client.close();
+    // A member's edit after it arrives; the stranger's never does.
+    const later = diary('2026-11-23T08:00:00.000Z', 2);
+    unwrap(await phone.store.put(later));
+    await settled(phone, tablet);
+    expect(tablet.store.get('diary', later.id)).toBeDefined();
+    expect(tablet.store.get('diary', forged.id)).toBeUndefined();
+    expect(phone.store.get('diary', forged.id)).toBeUndefined();
+  });
+
+  it('after enough acks a snapshot is uploaded, and a device joining later starts from it', async () => {
+    const relay = await relayOn(createMemoryStore());
+    const phone = await patient(relay.url, await deviceFromSeed(1), { snapshotEvery: 3 });
+    phone.provider.start();
+    for (let i = 0; i < 4; i++) {
+      unwrap(await phone.store.put(diary(`2026-11-1${i}T08:00:00.000Z`, i)));
+      await phone.provider.flush();
+    }
+    await eventually(async () => (await getSyncDoc(phone.db, JOURNAL_KEY))?.snapshot !== null, 'the snapshot to be acknowledged');
+    const snap = (await getSyncDoc(phone.db, JOURNAL_KEY))!.snapshot!;
+    expect(snap.coversSeq).toBeGreaterThanOrEqual(3);
+    const tap = new Tap();
+    const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url, { Socket: tap.Socket });
+    tablet.provider.start();
+    await settled(phone, tablet);
+    expect(tap.offers).toBe(1);
+    expect((await getSyncDoc(tablet.db, JOURNAL_KEY))!.snapshot?.coversSeq).toBe(snap.coversSeq);
+  });
+
+  it('a relay restored from an older backup is noticed (cursor-ahead): devices catch up from zero and upload their state as a snapshot', async () => {
+    const live = tempDir();
+    const backup = tempDir();
+    cleanups.push(() => { live.remove(); backup.remove(); });
+    let relay = await relayOn(live.dir);
+    const port = portOf(relay);
+    const phone = await patient(relay.url, await deviceFromSeed(1));
+    const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url);
+    phone.provider.start();
+    tablet.provider.start();
+    const before = diary('2026-11-10T08:00:00.000Z', 3);
+    unwrap(await phone.store.put(before));
+    await settled(phone, tablet);
+    await relay.close();
+    cpSync(live.dir, backup.dir, { recursive: true });
+    relay = await relayOn(live.dir, port);
+    const after = diary('2026-11-11T08:00:00.000Z', 4);
+    unwrap(await tablet.store.put(after));
+    await settled(phone, tablet);
+    const cursor = (await getSyncDoc(phone.db, JOURNAL_KEY))!.cursor;
+    // The relay loses everything after the backup.
+    await relay.close();
+    relay = await relayOn(backup.dir, port);
+    await eventually(async () => (await getSyncDoc(phone.db, JOURNAL_KEY))!.snapshot !== null, 'a re-uploaded snapshot');
+    expect((await getSyncDoc(phone.db, JOURNAL_KEY))!.cursor).toBeLessThan(cursor);
+    // Both devices uploaded; the second was refused (it did not chain to the first), learned the
+    // first, found it equal to its own state, and confirmed it.
+    await eventually(async () => (await relay.store.loadDoc(JOURNAL_ID)).snapshot?.confirmedAt != null, 'a second device to confirm the snapshot');
+    // A device joining now gets both entries, though the relay lost the update that carried one.
+    const clinic = await member(phone, await deviceFromSeed(4), 'clinician', relay.url);
+    clinic.provider.start();
+    await eventually(() => clinic.store.get('diary', after.id) !== undefined && clinic.store.get('diary', before.id) !== undefined, 'the clinician to see both entries');
+  });
+
+  it('stops, and says so, when the relay does not accept the device key', async () => {
+    const relay = await relayOn(createMemoryStore());
+    const phone = await patient(relay.url, await deviceFromSeed(1));
+    await closeDevice(phone);
+    // A public key whose private half is another device's: the auth proof cannot verify.
+    const mismatched = { publicKey: (await deviceFromSeed(1)).publicKey, privateKey: (await deviceFromSeed(9)).privateKey };
+    const impostor = await openDevice(phone.name, mismatched, relay.url);
+    impostor.provider.start();
+    await eventually(() => impostor.provider.status.getSnapshot().connection.state === 'error', 'the stop');
+    expect(impostor.provider.status.getSnapshot().connection).toEqual({ state: 'error', issue: { code: 'unauthorized' } });
+  });
+});
