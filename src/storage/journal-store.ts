@@ -142,6 +142,10 @@ class Journal implements JournalStore {
   async applyRemoteUpdate(update: Uint8Array, options: RemoteUpdateOptions = {}): Promise<Result<void, StorageError>> {
     const origin = options.origin ?? ORIGIN_SYNC;
     const written = await this.cd.write(origin, (doc) => {
+      // Define every kind's map first: a root type first named by getMap() after an update
+      // created it is a new object, and the transaction's changed keys sit on the old one,
+      // so a device's first remote update would write no derived rows.
+      for (const kind of RECORD_KINDS) kindMap(doc, kind);
       Y.applyUpdate(doc, update, origin);
       return (tr: Y.Transaction): DerivedChange[] => RECORD_KINDS.flatMap((kind) => {
         const keys = tr.changed.get(kindMap(doc, kind) as unknown as Y.AbstractType<Y.YEvent<any>>) ?? new Set();

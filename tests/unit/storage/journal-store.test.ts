@@ -153,6 +153,20 @@ describe('journal store', () => {
     expect(await db.latestScores.toArray()).toEqual([{ circleId: CIRCLE, instrument: 'peg', at: peg.at, score: 5, responseId: peg.id }]);
   });
 
+  it('the first remote update after a reopen lands in the derived tables too', async () => {
+    // A reopened journal whose derived tables are current names no kind map before the update
+    // arrives (a linked device's first catch-up): the changed keys must still be found.
+    const { db, store } = await fresh();
+    await store.close();
+    const reopened = await openJournalStore(db, CIRCLE);
+    open.push({ db, store: reopened });
+    const other = new Y.Doc();
+    const entry = diary('2026-11-20T09:00:00.000Z', 6);
+    other.getMap('diary').set(entry.id, entry);
+    unwrap(await reopened.applyRemoteUpdate(Y.encodeStateAsUpdate(other)));
+    expect((await listRecords(db, CIRCLE, 'diary')).map((r) => r.id)).toEqual([entry.id]);
+  });
+
   it('a document from a newer app opens read-only and refuses writes', async () => {
     const { db, store } = await fresh();
     const other = new Y.Doc();
