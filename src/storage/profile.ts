@@ -19,6 +19,8 @@ export interface Settings {
   pegBaseline: number | undefined;
   /** Days without a diary entry or practice log before the engagement flag (CLINICAL.md: 7). */
   noDataDays: number;
+  /** Share the journal (encrypted) through the relay with the circle's devices. */
+  sharing: boolean;
 }
 export type SettingKey = keyof Settings;
 
@@ -29,6 +31,7 @@ export const DEFAULT_SETTINGS: Settings = {
   persistence: { requested: false, granted: false, checkedAt: null },
   pegBaseline: undefined,
   noDataDays: 7,
+  sharing: true,
 };
 
 const isDays = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 365;
@@ -45,6 +48,7 @@ const CHECKS: { [K in SettingKey]: (v: unknown) => v is Settings[K] } = {
     (v['checkedAt'] === null || (typeof v['checkedAt'] === 'string' && !Number.isNaN(Date.parse(v['checkedAt'])))),
   pegBaseline: (v): v is Settings['pegBaseline'] => v === undefined || (typeof v === 'number' && v >= 0 && v <= 10),
   noDataDays: (v): v is number => isDays(v),
+  sharing: (v): v is boolean => typeof v === 'boolean',
 };
 
 /** True when `value` is a valid value for setting `key`. */

@@ -5,6 +5,7 @@ import type { DeepStrings, Locale } from './i18n/types';
 import { AppDataProvider, type AppData } from './app-data';
 import { Layout } from './shell/Layout';
 import { routes } from './shell/routes';
+import { SharingProvider } from './features/sharing/sharing-context';
 
 export interface AppProps {
   data: AppData;
@@ -18,7 +19,9 @@ export function App(props: AppProps) {
   return (
     <I18nProvider locale={props.locale} catalog={props.catalog} onLocaleChange={props.onLocaleChange}>
       <AppDataProvider value={props.data}>
-        <Router root={Layout}>{routes}</Router>
+        <SharingProvider>
+          <Router root={Layout}>{routes}</Router>
+        </SharingProvider>
       </AppDataProvider>
     </I18nProvider>
   );

@@ -4,6 +4,7 @@ import { practiceEn } from '../features/practice/i18n-en';
 import { assessmentsEn } from '../features/assessments/i18n-en';
 import { crisisEn } from '../features/crisis/i18n-en';
 import { historyEn } from '../features/history/i18n-en';
+import { sharingEn } from '../features/sharing/i18n-en';
 import { settingsEn } from '../features/settings/i18n-en';
 
 /** The English catalog: the reference shape every other language must match. */
@@ -15,5 +16,6 @@ export const en = {
   crisis: crisisEn,
   history: historyEn,
   settings: settingsEn,
+  sharing: sharingEn,
 };
 export type Catalog = typeof en;

@@ -4,6 +4,7 @@ import { practiceEs } from '../features/practice/i18n-es';
 import { assessmentsEs } from '../features/assessments/i18n-es';
 import { crisisEs } from '../features/crisis/i18n-es';
 import { historyEs } from '../features/history/i18n-es';
+import { sharingEs } from '../features/sharing/i18n-es';
 import { settingsEs } from '../features/settings/i18n-es';
 import type { DeepStrings } from './types';
 import type { Catalog } from './en';
@@ -17,4 +18,5 @@ export const es: DeepStrings<Catalog> = {
   crisis: crisisEs,
   history: historyEs,
   settings: settingsEs,
+  sharing: sharingEs,
 };

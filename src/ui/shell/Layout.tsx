@@ -5,6 +5,7 @@ import { useAppData } from '../app-data';
 import { UpdateBanner } from './UpdateBanner';
 import { ToastHost } from '../primitives/toast';
 import { preloadHistory } from '../features/history/preload';
+import { SyncLine } from '../features/sharing/SyncLine';
 
 const NAV = [
   { href: '/', key: 'nav.today', icon: '◉' },
@@ -64,6 +65,7 @@ export function Layout(props: { children?: JSX.Element }) {
         <p class="offline-note" role="status">{t('app.offline')}</p>
       </Show>
       <main id="main" tabindex="-1" onPointerDown={warmJournal} onFocusIn={warmJournal}>{props.children}</main>
+      <SyncLine />
       <ToastHost />
       <nav class="app-nav" classList={{ wrapped: navWrapped() }} aria-label={t('app.mainNav')}>
         <ul ref={navList}>

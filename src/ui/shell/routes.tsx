@@ -16,6 +16,7 @@ export const routes: RouteDefinition[] = [
   { path: '/history', component: lazy(() => import('../features/history/HistoryPage')) },
   { path: '/crisis', component: lazy(() => import('../features/crisis/CrisisPage')) },
   { path: '/settings', component: lazy(() => import('../features/settings/SettingsPage')) },
+  { path: '/link', component: lazy(() => import('../features/sharing/LinkPage')) },
   { path: '/about', component: lazy(() => import('../features/settings/AboutPage')) },
   { path: '*404', component: NotFoundPage },
 ];

@@ -6,6 +6,7 @@ import { CadenceSection } from './CadenceSection';
 import { createSettings } from './createSettings';
 import { LanguageSection, RegionSection } from './PreferenceSections';
 import { InstallSection, StorageSection } from './StorageSection';
+import { SharingSection } from '../sharing/SharingSection';
 import './settings.css';
 
 /** /settings: language, crisis region, check-in schedule, keeping data safe, backups. */
@@ -18,6 +19,7 @@ export default function SettingsPage() {
       <LanguageSection />
       <RegionSection data={data} />
       <CadenceSection data={data} />
+      <SharingSection />
       <StorageSection data={data} />
       <InstallSection />
       <BackupSection data={data} />

@@ -1,0 +1,104 @@
+import { createSignal, For, Match, Show, Switch } from 'solid-js';
+import { useI18n, type MessageKey } from '../../i18n/i18n';
+import { showToast } from '../../primitives/toast';
+import { useSharing } from './sharing-context';
+import { syncWords } from './SyncLine';
+
+/** Settings: sharing on or off, the sync state, the devices of the circle, and linking another device. */
+export function SharingSection() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const sharing = useSharing();
+  const [link, setLink] = createSignal<string>();
+  const [making, setMaking] = createSignal(false);
+  const [failed, setFailed] = createSignal(false);
+  const devices = () => {
+    const s = sharing.status();
+    // This device first, then the others as the circle lists them.
+    return s ? Object.values(s.circles).flatMap((c) => c.devices).sort((a, b) => Number(b.isThisDevice) - Number(a.isThisDevice)) : [];
+  };
+
+  async function makeLink() {
+    const rt = sharing.runtime();
+    if (!rt) return;
+    setMaking(true);
+    setFailed(false);
+    try {
+      setLink(new URL(`/link#${await rt.makeDeviceLink()}`, location.origin).href);
+    } catch (e) {
+      console.error('device link failed', e);
+      setFailed(true);
+    } finally {
+      setMaking(false);
+    }
+  }
+
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(link() ?? '');
+      showToast({ message: t('sharing.link.copied') });
+    } catch {
+      showToast({ message: t('sharing.link.copyFailed'), tone: 'error' });
+    }
+  }
+
+  return (
+    <section class="card" aria-labelledby="settings-sharing-h">
+      <h2 id="settings-sharing-h">{t('sharing.section.heading')}</h2>
+      <p>{t('sharing.section.intro')}</p>
+      <label class="check-row">
+        <input
+          type="checkbox"
+          checked={sharing.state() !== 'off'}
+          disabled={sharing.state() === 'loading'}
+          onChange={(e) => void sharing.setEnabled(e.currentTarget.checked)}
+        />
+        <span>{t('sharing.section.toggle')}</span>
+      </label>
+      <p>{syncWords(i18n, sharing.state(), sharing.status())}</p>
+      <Switch>
+        <Match when={sharing.state() === 'starting'}><p class="muted">{t('sharing.section.starting')}</p></Match>
+        <Match when={sharing.state() === 'failed'}><p class="settings-warning" role="alert">{t('sharing.section.startFailed')}</p></Match>
+      </Switch>
+      <Show when={sharing.runtime()}>
+        <h3>{t('sharing.section.devicesHeading')}</h3>
+        <ul class="plain device-list">
+          <For each={devices()}>
+            {(d) => (
+              <li>
+                <strong>{d.isThisDevice ? t('sharing.section.thisDevice') : t('sharing.section.otherDevice', { code: d.device.slice(0, 6).toUpperCase() })}</strong>
+                {' · '}{t(`sharing.section.roles.${d.role}` as MessageKey)}
+                <Show when={!d.isThisDevice}>
+                  <br />
+                  <span class="muted">
+                    {d.lastSeenAt
+                      ? t('sharing.section.lastSeen', { when: i18n.formatDate(new Date(d.lastSeenAt), { dateStyle: 'medium', timeStyle: 'short' }) })
+                      : t('sharing.section.neverSeen')}
+                  </span>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ul>
+        <Show when={devices().length <= 1}><p class="muted">{t('sharing.section.noDevices')}</p></Show>
+        <h3>{t('sharing.link.heading')}</h3>
+        <p>{t('sharing.link.intro')}</p>
+        <p class="hint">{t('sharing.link.offlineOk')}</p>
+        <button type="button" class="button" aria-disabled={making()} onClick={() => { if (!making()) void makeLink(); }}>
+          {making() ? t('sharing.link.making') : t('sharing.link.make')}
+        </button>
+        <Show when={failed()}><p class="settings-warning" role="alert">{t('sharing.link.failed')}</p></Show>
+        <Show when={link()}>
+          {(href) => (
+            <div class="device-link">
+              <p class="settings-warning"><span aria-hidden="true">⚠ </span>{t('sharing.link.warning')}</p>
+              <label for="device-link-url">{t('sharing.link.label')}</label>
+              <textarea id="device-link-url" readonly rows="4" value={href()} onFocus={(e) => e.currentTarget.select()} />
+              <button type="button" class="button" onClick={() => void copy()}>{t('sharing.link.copy')}</button>
+            </div>
+          )}
+        </Show>
+      </Show>
+    </section>
+  );
+}
