@@ -12,6 +12,8 @@ import { createLazyDraw, LazyDrawContext } from './lazy-draw';
 import './history.css';
 
 const PAGE = 30;
+/** Entries rendered with the first screen; the rest of the page follows in the first idle period. */
+const FIRST = 6;
 
 /** History: charts of pain, check-ins, sleep and practice over a chosen range, then the entries. */
 export default function HistoryPage() {
@@ -55,10 +57,14 @@ export default function HistoryPage() {
       markedFor = range();
       performance.mark('paceline:history-ready');
       lazy.drawRestWhenIdle();
+      whenIdle(() => setFirstScreenOnly(false));
     });
   });
 
-  const shown = () => entries()?.slice(0, limit()) ?? [];
+  // The list sits below the charts: its first few items come with the first screen, the rest
+  // right after, so the charts on screen are not held up by thirty list items.
+  const [firstScreenOnly, setFirstScreenOnly] = createSignal(true);
+  const shown = () => entries()?.slice(0, firstScreenOnly() ? Math.min(FIRST, limit()) : limit()) ?? [];
   const rangeEmpty = () => {
     const d = chartData();
     return entries()?.length === 0 && d !== undefined && d.weeks.length === 0 && d.assessments.length === 0;
@@ -91,6 +97,11 @@ export default function HistoryPage() {
       </Show>
     </LazyDrawContext.Provider>
   );
+}
+
+function whenIdle(fn: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 1000 });
+  else setTimeout(fn, 50);
 }
 
 /** Same object for a record that did not change, so list items (and an open editor) survive a refresh. */
