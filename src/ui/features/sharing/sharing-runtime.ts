@@ -10,6 +10,8 @@ import { SYNC_ROW_VERSION } from '../../../storage/sync-rows';
 import { getMembership } from '../../../storage/key-store';
 import { addMember, createCircle, exportDocKeys, joinCircle, loadOrCreateDeviceKeys, shareDocuments } from '../../../sync/identity';
 import { RelayProvider } from '../../../sync/relay-provider';
+import { startLiveSync, type LiveSync } from '../../../sync/webrtc';
+import { docIdOfDoc } from '../../../sync/sync-ids';
 import { generateDeviceKeys } from '../../../sync/crypto';
 import type { SyncStatusSource } from '../../../sync/sync-status';
 import { RECORD_KINDS, type JournalRecord } from '../../../domain/records';
@@ -34,9 +36,11 @@ export async function startSharing(db: PacelineDB, circleId: string, journal: ()
   }
   await shareDocuments(db, circleId, ['journal']);
   const provider = new RelayProvider({ db, relayUrl: location.origin, device });
-  const added = await provider.addDoc(await journal());
+  const store = await journal();
+  const added = await provider.addDoc(store);
   if (!added.ok) throw new Error(`journal could not be shared: ${added.error}`);
   provider.start();
+  const live = startLiveWhenKeyed(provider, store, docIdOfDoc(circleId, 'journal'));
   return {
     status: provider.status,
     devicePk: device.publicKey,
@@ -53,7 +57,50 @@ export async function startSharing(db: PacelineDB, circleId: string, journal: ()
       const link: DeviceLink = { circleId, ownerPk: row.ownerPk, devicePk: keys.publicKey, deviceSk: sk, keys: await exportDocKeys(db, circleId) };
       return encodeDeviceLink(link);
     },
-    stop: () => provider.stop(),
+    async stop() {
+      live.stop();
+      await provider.stop();
+    },
+  };
+}
+
+/**
+ * Live peer-to-peer sync of the journal (y-webrtc through the relay's signaling) as soon as
+ * this device holds the current document key: at once on the founding device, after the
+ * membership arrives on a linked one. Peers on the same network then see changes without
+ * the relay; every change still goes through the relay from the device that made it.
+ */
+function startLiveWhenKeyed(provider: RelayProvider, store: JournalStore, docId: ReturnType<typeof docIdOfDoc>): { stop(): void } {
+  let live: LiveSync | undefined;
+  let epoch: number | undefined;
+  let busy = false;
+  let stopped = false;
+  const attempt = async () => {
+    if (busy || stopped) return;
+    busy = true;
+    try {
+      const key = await provider.currentDocKey(docId);
+      // A new key epoch (a member was removed) means a new room: leave the old one.
+      if (!key || key.epoch === epoch) return;
+      live?.stop();
+      const started = await startLiveSync({ relayUrl: location.origin, store, docId, docKey: key });
+      if (stopped) { started.stop(); return; }
+      live = started;
+      epoch = key.epoch;
+    } catch (e) {
+      console.error('live sync failed to start', e);
+    } finally {
+      busy = false;
+    }
+  };
+  const unsubscribe = provider.status.subscribe(() => void attempt());
+  void attempt();
+  return {
+    stop() {
+      stopped = true;
+      unsubscribe();
+      live?.stop();
+    },
   };
 }
 
