@@ -48,8 +48,8 @@ export class DocLedger {
   }
 }
 
-/** Key of a device's push in the pending map. */
-export const pushKey = (devicePk: Uint8Array, devSeq: number) => `${toHex(devicePk)}:${devSeq}`;
+/** Key of a device's push (its public key in hex) in the pending map. */
+export const pushKey = (deviceHex: string, devSeq: number) => `${deviceHex}:${devSeq}`;
 
 /** Loads, caches and evicts document ledgers. */
 export class DocLedgers {
@@ -87,9 +87,8 @@ export class DocLedgers {
     return load;
   }
 
-  /** The device's counters in this document, loaded once. */
-  async device(ledger: DocLedger, devicePk: Uint8Array): Promise<DeviceCounters> {
-    const key = toHex(devicePk);
+  /** The device's counters in this document, loaded once (`key`: devicePk in hex, if the caller has it). */
+  async device(ledger: DocLedger, devicePk: Uint8Array, key: string = toHex(devicePk)): Promise<DeviceCounters> {
     const known = ledger.devices.get(key);
     if (known) return known;
     const loaded = await this.store.loadDevice(ledger.docId, devicePk);

@@ -1,7 +1,9 @@
 // Relay-to-client frames built straight from stored bytes. A stored envelope is its
 // canonical encoding (writeEnvelope), which is exactly how a frame embeds it, and a stored
 // membership link is exactly how a 'membership' frame embeds it. Building frames from
-// those bytes skips a decode and re-encode per item on every catch-up page and fan-out.
+// those bytes skips a decode and re-encode per item on every catch-up page and fan-out
+// (and writeMessage's check that decodes its own output, which the ack, one per push,
+// skips as well).
 // tests/unit/server/frames.test.ts checks that these equal writeMessage's output.
 
 import { type Bytes, ByteWriter } from '../src/sync/codec-bytes';
@@ -21,6 +23,11 @@ export function updatesFrame(version: number, docId: DocId, items: readonly Fram
   const w = new ByteWriter().u8(version).u8(MESSAGE_TAGS.updates).string(docId, MAX_DOC_ID_BYTES).varuint(items.length);
   for (const item of items) w.varuint(item.seq).fixed(item.envelope, item.envelope.length);
   return w.bool(more).finish();
+}
+
+/** An 'ack' frame; built directly because the relay sends one per push. */
+export function ackFrame(version: number, docId: DocId, devSeq: number, seq: number): Bytes {
+  return new ByteWriter().u8(version).u8(MESSAGE_TAGS.ack).string(docId, MAX_DOC_ID_BYTES).varuint(devSeq).varuint(seq).finish();
 }
 
 /** A 'snapshot-offer' frame around a stored snapshot envelope. */

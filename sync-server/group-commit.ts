@@ -24,6 +24,8 @@ export interface GroupCommitHooks {
   onCommitted?(batch: WriteBatch): void;
   /** Called once per failed transaction, before any waiter hears of it. */
   onFailure?(error: StoreError): void;
+  /** Called after every transaction's waiters were answered (their direct continuations are queued by then). */
+  onSettled?(): void;
   /** A hook threw (a bug): reported here so that the commit queue keeps going. */
   onHookError?(error: unknown): void;
 }
@@ -100,9 +102,11 @@ export class GroupCommitter {
       this.guard(() => this.hooks.onFailure?.(result.error));
       for (const w of pending.waiters) w(result);
       for (const w of dependent?.waiters ?? []) w(result);
+      this.guard(() => this.hooks.onSettled?.());
       return;
     }
     this.guard(() => this.hooks.onCommitted?.(pending.batch));
     for (const w of pending.waiters) w(result);
+    this.guard(() => this.hooks.onSettled?.());
   }
 }

@@ -15,17 +15,22 @@ interface Metric {
   render(): string[];
 }
 
+const NO_LABELS: Labels = Object.freeze({});
+
 /** A monotonically increasing count, optionally split by labels. */
 export class Counter implements Metric {
   private readonly values = new Map<string, number>();
+  // Counted on every frame: label sets that are constants are rendered to text once.
+  private readonly keys = new WeakMap<Labels, string>();
   constructor(
     readonly name: string,
     readonly help: string,
   ) {}
 
-  /** Adds n (default 1) to the series with these labels. */
-  inc(labels: Labels = {}, n = 1): void {
-    const key = labelText(labels);
+  /** Adds n (default 1) to the series with these labels (none: the unlabelled series). */
+  inc(labels: Labels = NO_LABELS, n = 1): void {
+    let key = labels === NO_LABELS ? '' : this.keys.get(labels);
+    if (key === undefined) this.keys.set(labels, (key = labelText(labels)));
     this.values.set(key, (this.values.get(key) ?? 0) + n);
   }
 

@@ -3,11 +3,13 @@
 // thousands of idle connections; the timers live in the relay's single sweep, not here.
 
 import { WebSocket } from './ws';
-import type { Bytes } from '../src/sync/codec-bytes';
+import type { KeyObject } from 'node:crypto';
+import { type Bytes, toHex } from '../src/sync/codec-bytes';
 import { writeMessage } from '../src/sync/codec';
 import { CLOSE_REASONS, type CircleId, type CloseReason, type DocId, type ErrorCode, type ErrorRef, type RelayMessage } from '../src/sync/protocol';
 import type { ServerMetrics } from './metrics';
 import { TokenBucket } from './rate-limit';
+import { wsBinaryFrame } from './ws-frame';
 
 export type ConnectionState = 'awaiting-hello' | 'awaiting-auth' | 'authenticating' | 'ready' | 'closed';
 
@@ -32,6 +34,8 @@ export interface ConnectionHost {
   readonly metrics: ServerMetrics;
   /** The socket wrote something out: there may be room for more catch-up pages. */
   onWritable(conn: Connection): void;
+  /** Called before each frame is sent (the relay may cork the socket to join frames into one write). */
+  willSend(conn: Connection): void;
 }
 
 /** The relay's state for one WebSocket. */
@@ -40,6 +44,10 @@ export class Connection {
   /** The negotiated protocol version (byte 0 of every frame after welcome). */
   version = 1;
   devicePk: Bytes | null = null;
+  /** devicePk in hex, computed on first use (see deviceHex). */
+  private hex = '';
+  /** devicePk imported for signature checks, at hello: every envelope of this connection is signed by it. */
+  verifyKey: KeyObject | null = null;
   challenge: Bytes | null = null;
   relayId = '';
   readonly openedAt: number;
@@ -59,16 +67,15 @@ export class Connection {
   queued = 0;
   /** The in-order handling chain: frames are applied one after another. */
   tail: Promise<void> = Promise.resolve();
-  /** Signature checks running for this connection, and the frames waiting for a slot. */
-  verifying = 0;
-  verifyQueue: (() => void)[] | null = null;
+  /** Whether the socket is corked until the relay's current fan-out has been sent (Relay.willSend). */
+  corked = false;
   /** When the send buffer last rose above the low-water mark without draining (0: not behind). */
   behindSince = 0;
   behindBytes = 0;
-  private readonly afterSend: (err?: Error) => void;
+  private readonly afterSend: (err?: Error | null) => void;
 
   constructor(
-    readonly ws: WebSocket,
+    readonly ws: RelaySocket,
     private readonly host: ConnectionHost,
     now: number,
     rate: number,
@@ -81,6 +88,12 @@ export class Connection {
     this.afterSend = () => this.host.onWritable(this);
   }
 
+  /** devicePk in lower-case hex, computed once (the relay's maps are keyed by it). */
+  get deviceHex(): string {
+    if (!this.hex && this.devicePk) this.hex = toHex(this.devicePk);
+    return this.hex;
+  }
+
   /** True while frames can still be sent. */
   get open(): boolean {
     return this.state !== 'closed' && this.ws.readyState === WebSocket.OPEN;
@@ -91,11 +104,24 @@ export class Connection {
     return this.ws.bufferedAmount;
   }
 
-  /** Sends one frame as is. */
+  /** Sends one relay frame as is. */
   send(frame: Uint8Array): void {
+    if (this.open) this.sendFramed(wsBinaryFrame(frame), frame.length);
+  }
+
+  /**
+   * Sends a relay frame already framed for WebSocket (wsBinaryFrame): a fan-out frames a
+   * page once for all its subscribers. `bytes`: the relay frame's own length, for metrics.
+   */
+  sendFramed(framed: Buffer, bytes: number): void {
     if (!this.open) return;
-    this.host.metrics.bytesOut.inc({}, frame.length);
-    this.ws.send(frame, { binary: true }, this.afterSend);
+    this.host.metrics.bytesOut.inc(undefined, bytes);
+    this.host.willSend(this);
+    // The write callback wakes the catch-up pump. It is needed only while a pump runs or
+    // waits, or while earlier bytes are still buffered (a live subscriber that falls behind
+    // goes back to catch-up then); skipping it saves the bookkeeping on every other frame.
+    const wake = this.pumping || this.pumpQueue?.length || this.ws.bufferedAmount > 0 ? this.afterSend : undefined;
+    this.ws.writeFramed(framed, wake);
   }
 
   /** Encodes and sends a message in the negotiated version. */
@@ -120,26 +146,6 @@ export class Connection {
     setTimeout(() => socket.terminate(), 5_000).unref();
   }
 
-  /**
-   * Runs a signature check when fewer than `window` of this connection's are running. The
-   * checks share the crypto thread pool with every other connection, so one client
-   * flooding pushes must not queue hundreds of them ahead of everybody else's.
-   */
-  async verifySlot<T>(window: number, run: () => Promise<T>): Promise<T> {
-    if (this.verifying >= window) {
-      if (!this.verifyQueue) this.verifyQueue = [];
-      const queue = this.verifyQueue;
-      await new Promise<void>((resolve) => queue.push(resolve));
-    }
-    this.verifying++;
-    try {
-      return await run();
-    } finally {
-      this.verifying--;
-      this.verifyQueue?.shift()?.();
-    }
-  }
-
   /** The subscription map, created on first use. */
   subscriptions(): Map<DocId, Subscription> {
     if (!this.subs) this.subs = new Map();
@@ -161,6 +167,36 @@ export class Connection {
  * 'bad-frame'.
  */
 export class RelaySocket extends WebSocket {
+  /**
+   * Holds this socket's writes until uncork(), so several frames leave in one system call.
+   * ws has no API for it; its TCP socket (`_socket`, stable since ws 1) has. False when
+   * there is no socket to cork.
+   */
+  cork(): boolean {
+    const socket = (this as unknown as { _socket?: { cork(): void } | null })._socket;
+    if (!socket) return false;
+    socket.cork();
+    return true;
+  }
+
+  /** Sends what cork() held. */
+  uncork(): void {
+    (this as unknown as { _socket?: { uncork(): void } | null })._socket?.uncork();
+  }
+
+  /**
+   * Writes a complete WebSocket frame (ws-frame.ts) to the TCP socket, in order with what
+   * ws itself writes (pings, close). Safe because the relay never enables permessage-deflate,
+   * the only case in which ws queues frames of its own instead of writing them at once.
+   */
+  writeFramed(framed: Buffer, cb?: (err?: Error | null) => void): void {
+    const socket = (this as unknown as { _socket?: { write(b: Buffer, cb?: (err?: Error | null) => void): boolean } | null })._socket;
+    if (socket) return void socket.write(framed, cb);
+    // Should ws ever rename its socket field: unwrap the payload and let ws frame it again.
+    const length7 = (framed[1] as number) & 0x7f;
+    this.send(framed.subarray(length7 === 127 ? 10 : length7 === 126 ? 4 : 2), { binary: true }, cb ?? undefined);
+  }
+
   override close(code?: number, data?: string | Buffer): void {
     if (code === 1009) return super.close(CLOSE_REASONS['frame-too-large'], 'frame-too-large');
     if (code === 1002 || code === 1007) return super.close(CLOSE_REASONS['bad-frame'], 'bad-frame');

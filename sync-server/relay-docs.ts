@@ -18,7 +18,7 @@ import type { CircleState, MembershipCache } from './membership-cache';
 import type { RelayLimitsConfig } from './relay-options';
 import type { RelayStore, StoreError } from './storage/store';
 
-/** An envelope after the (asynchronous, off-thread) signature check. */
+/** An envelope after the membership gate and the signature check (relay-handlers.ts check()). */
 export interface CheckedEnvelope<H extends EnvelopeHeader = EnvelopeHeader> {
   env: SealedEnvelope<H>;
   /** Canonical envelope bytes, as stored and as framed to subscribers. */
@@ -30,7 +30,8 @@ export interface CheckedEnvelope<H extends EnvelopeHeader = EnvelopeHeader> {
   refusal: Refusal | null;
 }
 
-export type Refusal = { code: ErrorCode; message: string };
+/** A refused request; a 'seq-gap' names the devSeq the relay expects next from the device. */
+export type Refusal = { code: ErrorCode; message: string; expectedDevSeq?: number };
 export type Durable = Promise<Result<void, StoreError>>;
 export type Accepted = { seq: number; duplicate: boolean; durable: Durable };
 
@@ -64,20 +65,24 @@ export class DocService {
     private readonly now: () => number,
   ) {}
 
-  /** Decides a push; on acceptance the ack waits for `durable`. */
-  async push(c: CheckedEnvelope<UpdateHeader>): Promise<Result<Accepted, Refusal>> {
+  /** Decides a push (deviceHex: the signer's key in hex); on acceptance the ack waits for `durable`. */
+  async push(c: CheckedEnvelope<UpdateHeader>, deviceHex: string = toHex(c.env.header.devicePk)): Promise<Result<Accepted, Refusal>> {
     const h = c.env.header;
     if (c.refusal) return { ok: false, error: c.refusal };
     if (!c.signatureOk) return refuse('bad-signature', 'the envelope signature does not verify');
     for (;;) {
       const ledger = await this.ledgers.get(h.docId);
-      const device = await this.ledgers.device(ledger, h.devicePk);
-      const circle = await this.memberships.get(h.circleId);
+      const device = await this.ledgers.device(ledger, h.devicePk, deviceHex);
+      const circle = await this.circle(h.circleId);
       if (ledger.stale || circle?.stale) continue;
-      if (h.devSeq <= device.lastDevSeq) return this.retransmission(ledger, c);
+      if (h.devSeq <= device.lastDevSeq) return this.retransmission(ledger, c, deviceHex);
       const denied = authorize(circle, h) ?? this.overBudget(device, h);
       if (denied) return { ok: false, error: denied };
-      if (h.devSeq !== device.lastDevSeq + 1) return refuse('seq-gap', `expected devSeq ${device.lastDevSeq + 1}`);
+      if (h.devSeq !== device.lastDevSeq + 1) {
+        // The client needs the number: if it is below what it pushed, the relay lost acknowledged pushes and the client renumbers.
+        const expectedDevSeq = device.lastDevSeq + 1;
+        return { ok: false, error: { code: 'seq-gap', message: `expected devSeq ${expectedDevSeq}`, expectedDevSeq } };
+      }
       // Synchronous from here: the seq is assigned and the write queued in one step.
       const seq = ++ledger.head;
       device.lastDevSeq = h.devSeq;
@@ -85,7 +90,7 @@ export class DocService {
       const durable = this.queue(ledger, (batch) => {
         batch.updates.push({ docId: h.docId, seq, devicePk: h.devicePk, devSeq: h.devSeq, keyEpoch: h.keyEpoch, hash: c.hash, envelope: c.bytes, receivedAt: this.now() });
       });
-      const key = pushKey(h.devicePk, h.devSeq);
+      const key = pushKey(deviceHex, h.devSeq);
       ledger.pending.set(key, { seq, hash: c.hash, durable: durable.then((r) => r.ok) });
       void durable.then(() => ledger.pending.delete(key));
       return { ok: true, value: { seq, duplicate: false, durable } };
@@ -160,11 +165,17 @@ export class DocService {
    * spend it at will. Devices of any past version pass, so a removed device's
    * retransmission is still recognized (and then its signature checked).
    */
-  async gate(header: EnvelopeHeader): Promise<Refusal | null> {
-    const circle = await this.memberships.get(header.circleId);
+  async gate(header: EnvelopeHeader, deviceHex: string = toHex(header.devicePk)): Promise<Refusal | null> {
+    const circle = await this.circle(header.circleId);
     if (!circle) return { code: 'unknown-circle', message: 'no membership has been published for this circle' };
-    if (!circle.everMembers.has(toHex(header.devicePk))) return { code: 'unknown-signer', message: 'the signing device is not in the membership' };
+    if (!circle.everMembers.has(deviceHex)) return { code: 'unknown-signer', message: 'the signing device is not in the membership' };
     return null;
+  }
+
+  /** The circle's membership: from memory without a storage round trip when it is there. */
+  private circle(circleId: CircleId): CircleState | null | Promise<CircleState | null> {
+    const known = this.memberships.peek(circleId);
+    return known === undefined ? this.memberships.get(circleId) : known;
   }
 
   /** Whether a device may subscribe to a document: a member whose role may read its class. */
@@ -189,9 +200,9 @@ export class DocService {
     return due.length;
   }
 
-  private async retransmission(ledger: DocLedger, c: CheckedEnvelope<UpdateHeader>): Promise<Result<Accepted, Refusal>> {
+  private async retransmission(ledger: DocLedger, c: CheckedEnvelope<UpdateHeader>, deviceHex: string): Promise<Result<Accepted, Refusal>> {
     const h = c.env.header;
-    const pending = ledger.pending.get(pushKey(h.devicePk, h.devSeq));
+    const pending = ledger.pending.get(pushKey(deviceHex, h.devSeq));
     const original = pending ?? (await this.store.findUpdate(h.docId, h.devicePk, h.devSeq));
     if (!original || !bytesEqual(original.hash, c.hash)) return refuse('seq-conflict', `devSeq ${h.devSeq} was already accepted with different content`);
     // A retransmission of a push still committing is acknowledged when that commit is durable.

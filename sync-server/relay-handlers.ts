@@ -3,20 +3,21 @@
 //   awaiting-hello --hello--> awaiting-auth --auth--> authenticating --verified--> ready
 //
 // Every frame is size-limited by the socket (maxPayload), decoded strictly (readMessage
-// never throws), and then handled IN ORDER per connection: a push's signature check starts
-// as soon as the frame arrives (off the main thread, in parallel with other frames), but
-// its effect is applied only after every earlier frame's. Acknowledgements wait for the
+// never throws), and then handled IN ORDER per connection, checks included: a push is
+// judged (membership gate, signature) only after every earlier frame of its connection has
+// taken effect, so a push right behind the membership that adds its device, or behind
+// auth, is judged by it. Other connections do not wait. Acknowledgements wait for the
 // durable commit without holding up the next frame, so a connection's pushes of one turn
 // share one transaction. Frames piling up beyond maxQueuedFrames pause the socket.
 
-import { createHash } from 'node:crypto';
-import type { Bytes } from '../src/sync/codec-bytes';
-import { bytesEqual } from '../src/sync/codec-bytes';
+import { type Bytes, bytesEqual } from '../src/sync/codec-bytes';
 import { readMessage } from '../src/sync/codec';
 import { CHALLENGE_BYTES, type ClientMessage, type ErrorRef, type Message, SUPPORTED_PROTOCOL_VERSIONS, assertNever } from '../src/sync/protocol';
 import { randomBytes } from '../src/sync/crypto';
 import { type EnvelopeHeader, type EphemeralHeader, type SealedEnvelope, type SnapshotHeader, type UpdateHeader, envelopeSignedBytes } from '../src/sync/protocol-envelope';
 import { verifyChallengeAnswer } from '../src/sync/protocol-auth';
+import { envelopeHashOf, signedBytesOf } from './envelope-bytes';
+import { ackFrame } from './frames';
 import type { Logger } from './log';
 import type { MembershipCache } from './membership-cache';
 import type { ServerMetrics } from './metrics';
@@ -24,7 +25,11 @@ import type { Connection } from './relay-connection';
 import type { CheckedEnvelope, DocService } from './relay-docs';
 import type { ResolvedRelayOptions } from './relay-options';
 import type { Subscriptions } from './relay-subscriptions';
-import { verifyEd25519 } from './verify';
+import { publicKeyObject, verifyWithKey } from './verify';
+
+const NO_HASH = new Uint8Array(0);
+const STORED = { result: 'stored' } as const;
+const DUPLICATE = { result: 'duplicate' } as const;
 
 const CLIENT_TYPES = new Set<Message['type']>(['hello', 'auth', 'subscribe', 'unsubscribe', 'push', 'snapshot', 'snapshot-confirm', 'membership', 'ephemeral']);
 const isClientMessage = (m: Message): m is ClientMessage => CLIENT_TYPES.has(m.type);
@@ -70,7 +75,7 @@ export class FrameHandler {
   /** Handles one received WebSocket message. */
   onFrame(conn: Connection, data: Buffer, isBinary: boolean): void {
     conn.lastHeard = this.now();
-    this.metrics.bytesIn.inc({}, data.length);
+    this.metrics.bytesIn.inc(undefined, data.length);
     if (conn.state === 'closed') return;
     if (!isBinary) return this.badFrame(conn, 'text-frame');
     const read = readMessage(data);
@@ -86,6 +91,7 @@ export class FrameHandler {
         if (msg.type === 'hello') return this.badFrame(conn, 'second-hello');
         if (msg.type === 'auth') {
           conn.state = 'authenticating';
+          // Pipelined pushes are checked only after this: once the device is known to be who it says.
           return this.enqueue(conn, msg, () => this.auth(conn, msg.signature));
         }
         // Refused, but the connection stays open: the auth frame may simply be late.
@@ -108,6 +114,8 @@ export class FrameHandler {
     if (common.length === 0) return conn.close('protocol-version-unsupported');
     conn.version = Math.max(...common);
     conn.devicePk = devicePk;
+    // Imported once: every envelope this connection sends must be signed by this key.
+    conn.verifyKey = publicKeyObject(devicePk);
     conn.challenge = randomBytes(CHALLENGE_BYTES);
     conn.state = 'awaiting-auth';
     const { maxFrameBytes, maxSubscriptions, pushesPerSecond } = this.opts.limits;
@@ -142,16 +150,13 @@ export class FrameHandler {
         // The codec already matched envelope type to message type; this narrows it for the compiler.
         const { header } = msg.envelope;
         if (msg.type === 'push' && header.type === 'update') {
-          const checked = this.check(conn, { ...msg.envelope, header }, frame, true);
-          return this.enqueue(conn, msg, async () => this.push(conn, await checked, refOf(msg)));
+          return this.enqueue(conn, msg, async () => this.push(conn, await this.check(conn, { ...msg.envelope, header }, frame, true), refOf(msg)));
         }
         if (msg.type === 'snapshot' && header.type === 'snapshot') {
-          const checked = this.check(conn, { ...msg.envelope, header }, frame, true);
-          return this.enqueue(conn, msg, async () => this.snapshot(conn, await checked));
+          return this.enqueue(conn, msg, async () => this.snapshot(conn, await this.check(conn, { ...msg.envelope, header }, frame, true)));
         }
         if (msg.type === 'ephemeral' && header.type === 'ephemeral') {
-          const checked = this.check(conn, { ...msg.envelope, header }, frame, false);
-          return this.enqueue(conn, msg, async () => this.ephemeral(conn, await checked, frame));
+          return this.enqueue(conn, msg, async () => this.ephemeral(conn, await this.check(conn, { ...msg.envelope, header }, frame, false), frame));
         }
         return this.badFrame(conn, 'envelope-type');
       }
@@ -175,36 +180,33 @@ export class FrameHandler {
   }
 
   /**
-   * Starts the signature check (and the envelope hash) ahead of the frame's turn, a few per
-   * connection at a time; WebCrypto runs them on the thread pool, off the event loop.
+   * The membership gate, the envelope hash and the signature check, at the frame's turn.
+   * The signature check runs here, synchronously (see verify.ts); the signed bytes and the
+   * hash come straight from the frame (envelope-bytes.ts). The envelope is signed by this
+   * connection's device (request() checked), whose key was imported at hello.
    */
-  private check<H extends EnvelopeHeader>(conn: Connection, env: SealedEnvelope<H>, frame: Buffer, hash: boolean): Promise<CheckedEnvelope<H>> {
+  private async check<H extends EnvelopeHeader>(conn: Connection, env: SealedEnvelope<H>, frame: Buffer, withHash: boolean): Promise<CheckedEnvelope<H>> {
     // Bytes 2.. of a push or snapshot frame are exactly the canonical envelope. Copied,
     // because ws may hand out views into a shared buffer.
     const bytes = new Uint8Array(frame.subarray(2));
-    // Never rejects: the result may wait behind earlier frames before anyone awaits it, and
-    // a rejection nobody handles yet would take the process down.
-    return conn.verifySlot(this.opts.limits.verifyWindow, async () => {
-      try {
-        const refusal = await this.docs.gate(env.header);
-        if (refusal) return { env, bytes, hash: new Uint8Array(0), signatureOk: false, refusal };
-        const signed = envelopeSignedBytes(env);
-        // envelopeHash is SHA-256 of exactly these bytes; node:crypto does it in microseconds,
-        // without a trip through the thread pool that the signature check needs.
-        const digest: Bytes = hash ? new Uint8Array(createHash('sha256').update(signed).digest()) : new Uint8Array(0);
-        return { env, bytes, hash: digest, signatureOk: await verifyEd25519(env.header.devicePk, env.signature, signed), refusal: null };
-      } catch (e) {
-        this.log.error('check-failed', { error: e instanceof Error ? e.message : String(e) });
-        return { env, bytes, hash: new Uint8Array(0), signatureOk: false, refusal: { code: 'storage-unavailable', message: 'the relay could not check this now; retry later' } };
-      }
-    });
+    try {
+      const refusal = await this.docs.gate(env.header, conn.deviceHex);
+      if (refusal) return { env, bytes, hash: NO_HASH, signatureOk: false, refusal };
+    } catch (e) {
+      this.log.error('check-failed', { error: e instanceof Error ? e.message : String(e) });
+      return { env, bytes, hash: NO_HASH, signatureOk: false, refusal: { code: 'storage-unavailable', message: 'the relay could not check this now; retry later' } };
+    }
+    const signed = signedBytesOf(bytes) ?? envelopeSignedBytes(env);
+    const signatureOk = conn.verifyKey !== null && verifyWithKey(conn.verifyKey, env.signature, signed);
+    return { env, bytes, hash: withHash ? envelopeHashOf(signed) : NO_HASH, signatureOk, refusal: null };
   }
 
   private async push(conn: Connection, checked: CheckedEnvelope<UpdateHeader>, ref: ErrorRef | undefined): Promise<void> {
-    const decision = await this.docs.push(checked);
+    const decision = await this.docs.push(checked, conn.deviceHex);
     if (!decision.ok) {
-      this.metrics.pushesRejected.inc({ code: decision.error.code });
-      return conn.sendError(decision.error.code, decision.error.message, ref);
+      const { code, message, expectedDevSeq } = decision.error;
+      this.metrics.pushesRejected.inc({ code });
+      return conn.sendError(code, message, ref?.kind === 'push' && expectedDevSeq !== undefined ? { ...ref, expectedDevSeq } : ref);
     }
     const { seq, duplicate, durable } = decision.value;
     const { docId, devSeq } = checked.env.header;
@@ -213,8 +215,8 @@ export class FrameHandler {
         this.metrics.pushesRejected.inc({ code: 'storage-unavailable' });
         return conn.sendError('storage-unavailable', 'not stored; retry later', ref);
       }
-      this.metrics.pushes.inc({ result: duplicate ? 'duplicate' : 'stored' });
-      conn.sendMessage({ type: 'ack', docId, devSeq, seq });
+      this.metrics.pushes.inc(duplicate ? DUPLICATE : STORED);
+      conn.send(ackFrame(conn.version, docId, devSeq, seq));
     });
   }
 
@@ -281,7 +283,7 @@ export class FrameHandler {
     settles.then(reply).catch((e: unknown) => this.log.error('reply-failed', { error: e instanceof Error ? e.message : String(e) }));
   }
 
-  /** Queues a frame's handling behind the connection's earlier frames. */
+  /** Queues a frame's handling behind the connection's earlier frames (conn.tail then settles, never rejecting, once it was handled). */
   private enqueue(conn: Connection, msg: ClientMessage, task: () => Promise<void> | void): void {
     conn.queued++;
     if (conn.queued > this.opts.limits.maxQueuedFrames && !conn.ws.isPaused) conn.ws.pause();

@@ -22,8 +22,6 @@ export interface RelayLimitsConfig {
   framesBeforeAuth: number;
   /** Frames received but not yet handled, per connection, above which the relay stops reading the socket. */
   maxQueuedFrames: number;
-  /** Signature checks one connection may have running at once (the rest wait their turn). */
-  verifyWindow: number;
 }
 
 export interface RelayTimeouts {
@@ -93,7 +91,6 @@ export function resolveRelayOptions(o: RelayOptions = {}): ResolvedRelayOptions 
     abuseStrikes: Math.max(1, l.abuseStrikes ?? 200),
     framesBeforeAuth: Math.max(1, l.framesBeforeAuth ?? 16),
     maxQueuedFrames: Math.max(1, l.maxQueuedFrames ?? 64),
-    verifyWindow: Math.max(1, l.verifyWindow ?? 8),
   };
   // A page also carries a seq per item and the frame header: half the frame limit leaves room.
   limits.pageBytes = Math.max(1, Math.min(l.pageBytes ?? LIMITS.pageBytes, LIMITS.pageBytes, Math.floor(limits.maxFrameBytes / 2)));

@@ -9,8 +9,10 @@
 // order. A subscriber whose buffer is above the high-water mark is not sent more: it drops
 // back to catch-up and reads the rest from storage when it has drained. Items are sent
 // only in seq order from the subscriber's sentThrough, so the two paths never send a seq
-// twice or skip one.
+// twice or skip one. A committed snapshot is offered to the live subscribers of other
+// devices, so that an up-to-date device can confirm it.
 
+import { bytesEqual } from '../src/sync/codec-bytes';
 import type { CircleId, DocId } from '../src/sync/protocol';
 import { DOC_CLASSES, docIdOf, parseDocId } from '../src/sync/protocol';
 import type { DocLedgers } from './doc-ledger';
@@ -21,6 +23,22 @@ import type { Connection, Subscription } from './relay-connection';
 import type { DocService } from './relay-docs';
 import type { ResolvedRelayOptions } from './relay-options';
 import type { RelayStore, WriteBatch } from './storage/store';
+import { wsBinaryFrame } from './ws-frame';
+
+interface FramedPage {
+  framed: Buffer;
+  /** Length of the relay frame inside (metrics). */
+  bytes: number;
+}
+
+/** A relay frame framed for WebSocket, to write to several sockets. */
+function framed(bytes: Uint8Array): FramedPage {
+  return { framed: wsBinaryFrame(bytes), bytes: bytes.length };
+}
+
+function framePage(version: number, docId: DocId, page: readonly FrameItem[]): FramedPage {
+  return framed(updatesFrame(version, docId, page, false));
+}
 
 /** Every connection's subscriptions: catch-up pumps and live fan-out. */
 export class Subscriptions {
@@ -137,16 +155,34 @@ export class Subscriptions {
       if (ledger && last > ledger.committed) ledger.committed = last;
       this.fanOutUpdates(docId, items);
     }
+    for (const snap of batch.snapshots) this.offerSnapshot(snap.docId, snap.devicePk, snap.envelope);
+  }
+
+  /**
+   * Offers a newly durable snapshot to the document's live subscribers on other devices.
+   * They are up to date, so catch-up would never offer it to them; one of them must see it
+   * to confirm it (PROTOCOL.md "Snapshots"), which lets the relay drop the covered updates.
+   */
+  private offerSnapshot(docId: DocId, uploader: Uint8Array, envelope: Uint8Array): void {
+    const frames = new Map<number, FramedPage>();
+    for (const conn of this.byDoc.get(docId) ?? []) {
+      if (conn.subs?.get(docId)?.phase !== 'live' || !conn.devicePk || bytesEqual(conn.devicePk, uploader)) continue;
+      let frame = frames.get(conn.version);
+      if (!frame) frames.set(conn.version, (frame = framed(snapshotOfferFrame(conn.version, docId, envelope))));
+      conn.sendFramed(frame.framed, frame.bytes);
+    }
   }
 
   /** Forwards an ephemeral frame to the document's other live subscribers that have room; never stored. */
   forwardEphemeral(from: Connection, docId: DocId, frame: Uint8Array): number {
     let sent = 0;
+    const frames = new Map<number, FramedPage>();
     for (const conn of this.byDoc.get(docId) ?? []) {
       if (conn === from || conn.subs?.get(docId)?.phase !== 'live' || conn.buffered > this.opts.backpressure.highWaterBytes) continue;
+      let out = frames.get(conn.version);
       // The layout is the same in every version; only byte 0 differs.
-      const out = conn.version === frame[0] ? frame : Uint8Array.from(frame, (b, i) => (i === 0 ? conn.version : b));
-      conn.send(out);
+      if (!out) frames.set(conn.version, (out = framed(conn.version === frame[0] ? frame : Uint8Array.from(frame, (b, i) => (i === 0 ? conn.version : b)))));
+      conn.sendFramed(out.framed, out.bytes);
       sent++;
     }
     return sent;
@@ -172,14 +208,9 @@ export class Subscriptions {
     const set = this.byDoc.get(docId);
     if (!set) return;
     const pages = pageItems(items, this.opts.limits.pageBytes);
-    const frames = new Map<number, Map<number, Uint8Array>>(); // version -> page index -> frame
-    const frameOf = (version: number, i: number) => {
-      let perVersion = frames.get(version);
-      if (!perVersion) frames.set(version, (perVersion = new Map()));
-      let frame = perVersion.get(i);
-      if (!frame) perVersion.set(i, (frame = updatesFrame(version, docId, pages[i] as FrameItem[], false)));
-      return frame;
-    };
+    // Each page is encoded and framed for WebSocket once (per protocol version), then
+    // written to every subscriber.
+    const frames = new Map<string, FramedPage>();
     for (const conn of set) {
       const sub = conn.subs?.get(docId);
       if (!sub || sub.phase !== 'live') continue;
@@ -195,7 +226,10 @@ export class Subscriptions {
           this.toCatchUp(conn, sub);
           break;
         }
-        conn.send(frameOf(conn.version, i));
+        const key = `${conn.version}:${i}`;
+        let frame = frames.get(key);
+        if (!frame) frames.set(key, (frame = framePage(conn.version, docId, page)));
+        conn.sendFramed(frame.framed, frame.bytes);
         sub.sentThrough = last;
       }
     }

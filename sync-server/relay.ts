@@ -41,6 +41,9 @@ export class Relay implements ConnectionHost {
   private readonly now: () => number;
   private readonly timers: NodeJS.Timeout[] = [];
   private closing = false;
+  /** Between a commit and the end of its acknowledgements (see willSend). */
+  private corking = false;
+  private corked: Connection[] = [];
 
   constructor(private readonly deps: RelayDeps) {
     const { store, metrics, log, options } = deps;
@@ -54,7 +57,12 @@ export class Relay implements ConnectionHost {
         metrics.commitSeconds.observe(seconds);
         if (ok) metrics.commitWrites.observe(writes);
       },
-      onCommitted: (batch) => subscriptions?.onCommitted(batch),
+      onCommitted: (batch) => {
+        this.corking = true;
+        subscriptions?.onCommitted(batch);
+      },
+      // The acks are sent from the waiters' continuations, queued by now: uncork after them.
+      onSettled: () => queueMicrotask(() => this.uncorkAll()),
       onHookError: (e) => log.error('commit-hook-failed', { error: e instanceof Error ? e.message : String(e) }),
       onFailure: (error) => {
         log.error('store-commit-failed', { code: error.code, message: error.message });
@@ -92,6 +100,26 @@ export class Relay implements ConnectionHost {
   /** Called by a connection when its socket wrote something out. */
   onWritable(conn: Connection): void {
     this.subscriptions.pump(conn);
+  }
+
+  /**
+   * While a commit's fan-out and acknowledgements go out, each socket is corked at its first
+   * frame and uncorked once they all are: a subscriber's pages of several documents, or a
+   * pusher's own update and its ack, leave in one write instead of one each.
+   */
+  willSend(conn: Connection): void {
+    if (!this.corking || conn.corked || !conn.ws.cork()) return;
+    conn.corked = true;
+    this.corked.push(conn);
+  }
+
+  private uncorkAll(): void {
+    this.corking = false;
+    for (const conn of this.corked) {
+      conn.corked = false;
+      conn.ws.uncork();
+    }
+    this.corked = [];
   }
 
   /** Drops updates covered by snapshots that nobody confirmed within the retention period. */

@@ -74,26 +74,35 @@ export async function countWaiting(db: PacelineDB, docKey: string): Promise<{ pe
   return { pending, unacked: outbox.reduce((sum, row) => sum + row.changes, 0) };
 }
 
+/** Whether any local change of the document is not acknowledged yet (pending or sealed). */
+export async function hasWaiting(db: PacelineDB, docKey: string): Promise<boolean> {
+  const [pending, outbox] = await Promise.all([db.syncPending.where('docKey').equals(docKey).count(), db.syncOutbox.where('docKey').equals(docKey).count()]);
+  return pending + outbox > 0;
+}
+
 export type SealCommitError = 'stale';
 
 /**
  * The seal's commit point: deletes exactly the pending rows that were sealed, adds the
- * outbox entry and bumps nextDevSeq. 'stale' (and nothing written) if another tab sealed
- * first or the pending rows are gone; the caller reloads and seals again.
+ * outbox entry (or the consecutive entries of a split) and bumps nextDevSeq past them.
+ * 'stale' (and nothing written) if another tab sealed first or the pending rows are gone;
+ * the caller reloads and seals again.
  */
 export async function commitSeal(
   db: PacelineDB,
   docKey: string,
   pendingIds: readonly number[],
-  entry: OutboxRow,
+  sealed: OutboxRow | readonly OutboxRow[],
 ): Promise<{ ok: true; value: SyncDocRow } | { ok: false; error: SealCommitError }> {
+  const entries: readonly OutboxRow[] = 'devSeq' in sealed ? [sealed] : sealed;
+  const first = entries[0]?.devSeq;
   return db.transaction('rw', [db.syncPending, db.syncOutbox, db.syncDocs], async () => {
     const [state, pending] = await Promise.all([db.syncDocs.get(docKey), db.syncPending.bulkGet([...pendingIds])]);
-    if (!state || state.nextDevSeq !== entry.devSeq || pending.some((row) => row === undefined || row.docKey !== docKey)) {
+    if (!state || first === undefined || state.nextDevSeq !== first || pending.some((row) => row === undefined || row.docKey !== docKey)) {
       return { ok: false as const, error: 'stale' as const };
     }
-    const next: SyncDocRow = { ...state, nextDevSeq: entry.devSeq + 1 };
-    await Promise.all([db.syncPending.bulkDelete([...pendingIds]), db.syncOutbox.add(entry), db.syncDocs.put(next)]);
+    const next: SyncDocRow = { ...state, nextDevSeq: first + entries.length };
+    await Promise.all([db.syncPending.bulkDelete([...pendingIds]), db.syncOutbox.bulkAdd([...entries]), db.syncDocs.put(next)]);
     return { ok: true as const, value: next };
   });
 }
@@ -133,6 +142,29 @@ export async function replaceOutboxEntry(db: PacelineDB, entry: OutboxRow): Prom
     await outbox.put(entry);
     return true;
   });
+}
+
+/**
+ * Replaces a document's unacknowledged outbox entries `before` by `after` (the same changes
+ * sealed again under new devSeqs) and sets nextDevSeq right after them, in one transaction.
+ * Null, and nothing written, if the outbox or nextDevSeq changed since `before` was read
+ * (another tab sealed, or an ack arrived): the caller reads again.
+ */
+export async function commitRenumber(db: PacelineDB, docKey: string, before: readonly OutboxRow[], after: readonly OutboxRow[], nextDevSeq: number): Promise<SyncDocRow | null> {
+  return db.transaction('rw', [db.syncOutbox, db.syncDocs], async () => {
+    const [state, current] = await Promise.all([db.syncDocs.get(docKey), listOutbox(db, docKey)]);
+    const same = current.length === before.length && current.every((row, i) => row.devSeq === before[i]?.devSeq && sameBytes(row.envelope, before[i].envelope));
+    const last = before.at(-1);
+    if (!state || !same || (last && state.nextDevSeq !== last.devSeq + 1)) return null;
+    const next: SyncDocRow = { ...state, nextDevSeq };
+    await db.syncOutbox.bulkDelete(before.map((row): [string, number] => [docKey, row.devSeq]));
+    await Promise.all([db.syncOutbox.bulkAdd([...after]), db.syncDocs.put(next)]);
+    return next;
+  });
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Writes a document's sync state on its own (cursor moves that apply nothing, snapshot bookkeeping). */

@@ -13,6 +13,7 @@ import {
   ED25519_SIGNATURE_BYTES,
   ERROR_CODES,
   type DocId,
+  type ErrorCode,
   type ErrorRef,
   LIMITS,
   type Message,
@@ -53,7 +54,9 @@ export const MESSAGE_TAGS: Readonly<Record<MessageType, number>> = {
 const TYPE_OF_TAG = new Map<number, MessageType>(Object.entries(MESSAGE_TAGS).map(([type, tag]) => [tag, type as MessageType]));
 
 const MAX_DOC_ID_BYTES = 40;
-const REF_TAGS = { push: 1, doc: 2, membership: 3 } as const;
+// 4: a push ref that also names the devSeq the relay expects (only with 'seq-gap'). A tag
+// rather than a presence flag keeps the older refs' layout, and one encoding per value.
+const REF_TAGS = { push: 1, doc: 2, membership: 3, pushExpecting: 4 } as const;
 
 // ---------------------------------------------------------------------------------------
 // Writing
@@ -76,17 +79,19 @@ function writeChain(w: ByteWriter, chain: SignedMembership[]): void {
 
 function writeRef(w: ByteWriter, ref: ErrorRef | undefined): void {
   if (!ref) return void w.u8(0);
-  w.u8(REF_TAGS[ref.kind]);
   switch (ref.kind) {
     case 'push':
+      w.u8(ref.expectedDevSeq === undefined ? REF_TAGS.push : REF_TAGS.pushExpecting);
       writeDocId(w, ref.docId);
       w.varuint(ref.devSeq);
+      if (ref.expectedDevSeq !== undefined) w.varuint(ref.expectedDevSeq);
       return;
     case 'doc':
+      w.u8(REF_TAGS.doc);
       writeDocId(w, ref.docId);
       return;
     case 'membership':
-      w.string(ref.circleId, 26).varuint(ref.version);
+      w.u8(REF_TAGS.membership).string(ref.circleId, 26).varuint(ref.version);
       return;
     default:
       assertNever(ref);
@@ -204,13 +209,19 @@ function readChain(r: ByteReader): SignedMembership[] {
   return chain;
 }
 
-function readRef(r: ByteReader): ErrorRef | undefined {
+function readRef(r: ByteReader, code: ErrorCode): ErrorRef | undefined {
   const tag = r.u8('error.ref');
   switch (tag) {
     case 0:
       return undefined;
     case REF_TAGS.push:
       return { kind: 'push', docId: readDocId(r, 'error.ref.docId'), devSeq: readSeq(r, 'error.ref.devSeq') };
+    case REF_TAGS.pushExpecting: {
+      check(code === 'seq-gap', 'error.ref');
+      const docId = readDocId(r, 'error.ref.docId');
+      const devSeq = readSeq(r, 'error.ref.devSeq');
+      return { kind: 'push', docId, devSeq, expectedDevSeq: readSeq(r, 'error.ref.expectedDevSeq') };
+    }
     case REF_TAGS.doc:
       return { kind: 'doc', docId: readDocId(r, 'error.ref.docId') };
     case REF_TAGS.membership: {
@@ -294,7 +305,7 @@ function readBody(r: ByteReader, type: MessageType): Message {
       const code = errorCodeOf(r.varuint('error.code', 255));
       check(code !== null, 'error.code');
       const message = r.bool('error.hasMessage') ? r.string('error.message', LIMITS.maxTextBytes) : undefined;
-      const ref = readRef(r);
+      const ref = readRef(r, code);
       return { type, code, ...(message !== undefined && { message }), ...(ref && { ref }) };
     }
     default:

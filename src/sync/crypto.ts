@@ -67,6 +67,10 @@ const SMALL_ORDER_Y = new Set<bigint>([
  */
 export function isWeakPublicKey(raw: Uint8Array): boolean {
   if (raw.length !== ED25519_PUBLIC_KEY_BYTES) return true;
+  // Fast path (every envelope header passes here): y in {0, 1} has byte 1 = 0x00, y >= p - 1
+  // has byte 1 = 0xff, and the order-8 points start with 0x26 or 0xc7 (little-endian).
+  // Any other key is neither non-canonical nor of small order.
+  if (raw[1] !== 0x00 && raw[1] !== 0xff && raw[0] !== 0x26 && raw[0] !== 0xc7) return false;
   let y = 0n;
   for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? (raw[i] as number) & 0x7f : (raw[i] as number));
   return y >= P || SMALL_ORDER_Y.has(y);

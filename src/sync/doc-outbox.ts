@@ -4,9 +4,9 @@
 
 import { ORIGIN_LOCAL } from '../storage/doc-commit';
 import { ORIGIN_OTHER_TAB } from '../storage/ydoc-store';
-import { clearPending, commitAck, getSyncDoc, listOutbox } from '../storage/sync-store';
+import { addFullStatePending, clearPending, commitAck, getSyncDoc, listOutbox } from '../storage/sync-store';
 import type { DocCore } from './doc-core';
-import { reseal } from './doc-seal';
+import { renumberOutbox, reseal } from './doc-seal';
 import { sealNext } from './outbox';
 import { type ErrorCode, mayWrite, parseDocId } from './protocol';
 import { readEnvelope } from './protocol-envelope';
@@ -14,10 +14,19 @@ import { findMember } from './protocol-membership';
 
 export class DocOutbox {
   private batchTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Its own timer: a retry of the subscription or of a seal pending in core.retryLater must not swallow it. */
+  private pushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Highest devSeq queued for sending on this connection (0: none yet). */
   private pushedThrough = 0;
-  /** seq-gap answers this connection (one retry, then it is reported). */
+  /** seq-gap answers acted on since the last ack (a few retries, then it is reported). */
   private gapRetries = 0;
+  /**
+   * Pushes queued on this connection and not answered yet. The relay answers every push once
+   * (ack or error), and errors in push order: after a seq-gap is acted on, the answers still
+   * due for pushes queued before (staleAnswers) say nothing new, and their seq-gaps are ignored.
+   */
+  private inFlight = 0;
+  private staleAnswers = 0;
   private pushing = false;
 
   constructor(
@@ -57,7 +66,18 @@ export class DocOutbox {
 
   close(): void {
     if (this.batchTimer) clearTimeout(this.batchTimer);
+    if (this.pushTimer) clearTimeout(this.pushTimer);
     this.batchTimer = null;
+    this.pushTimer = null;
+  }
+
+  /** Offers the outbox again after a delay (once at a time). */
+  private retryPushes(delayMs = this.core.host.retryMs): void {
+    if (this.pushTimer || this.core.closed) return;
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = null;
+      if (!this.core.closed) void this.core.run(() => this.offerPushes());
+    }, delayMs);
   }
 
   /** Seals pending rows into envelopes (more than one only when over the size budget). Call inside core.run. */
@@ -108,12 +128,16 @@ export class DocOutbox {
     this.pushing = true;
     this.pushedThrough = 0;
     this.gapRetries = 0;
+    this.inFlight = 0;
+    this.staleAnswers = 0;
     void this.core.run(() => this.offerPushes());
   }
 
   disconnected(): void {
     this.pushing = false;
     this.pushedThrough = 0;
+    this.inFlight = 0;
+    this.staleAnswers = 0;
   }
 
   /**
@@ -129,6 +153,7 @@ export class DocOutbox {
       if (!envelope.ok) return this.core.issue({ code: 'storage-failed', message: 'an outbox entry does not decode' });
       this.core.host.queuePush({ type: 'push', envelope: envelope.value });
       this.pushedThrough = entry.devSeq;
+      this.inFlight += 1;
     }
   }
 
@@ -136,6 +161,8 @@ export class DocOutbox {
   onAck(devSeq: number, seq: number): Promise<void> {
     const core = this.core;
     return core.run(async () => {
+      this.answered();
+      this.gapRetries = 0;
       const acked = await commitAck(core.host.db, core.docKey, devSeq, seq, core.host.now());
       if (!acked) return;
       core.state = acked.state;
@@ -145,17 +172,19 @@ export class DocOutbox {
     });
   }
 
-  /** The relay refused one of our pushes. Call inside core.run. */
-  async onRefused(code: ErrorCode, devSeq: number): Promise<void> {
+  /** The relay refused one of our pushes (a seq-gap says which devSeq it expects). Call inside core.run. */
+  async onRefused(code: ErrorCode, devSeq: number, expectedDevSeq?: number): Promise<void> {
     const core = this.core;
+    const stale = this.answered();
+    if (code === 'seq-gap') return stale ? undefined : this.onGap(expectedDevSeq);
     if (code === 'wrong-epoch') {
       // The circle rotated its keys: seal the same change again under the new epoch, same devSeq.
       if (await reseal(core.host.db, core.docKey, core.trust, core.host.device, devSeq)) this.rewind(devSeq);
-      return core.retryLater(() => this.offerPushes());
+      return this.retryPushes();
     }
     if (code === 'storage-unavailable' || code === 'rate-limited') {
       this.rewind(devSeq);
-      return core.retryLater(() => this.offerPushes());
+      return this.retryPushes();
     }
     if (code === 'unknown-circle' || code === 'unknown-signer' || code === 'forbidden' || code === 'internal') {
       // Often a membership version published a moment ago (by us or the owner) that the relay
@@ -163,16 +192,51 @@ export class DocOutbox {
       if (code === 'unknown-circle') core.host.circleUnknown(core.circleId);
       core.issue({ code: 'relay-error', error: code, docId: core.docId });
       this.rewind(devSeq);
-      return core.retryLater(() => this.offerPushes(), core.host.retryMs * 5);
+      return this.retryPushes(core.host.retryMs * 5);
     }
-    if (code === 'seq-gap' && this.gapRetries < 1) {
-      // An earlier push of ours was refused (and reported) or lost: push again from the oldest entry, once.
-      this.gapRetries += 1;
-      this.rewind((await listOutbox(core.host.db, core.docKey))[0]?.devSeq ?? devSeq);
-      return core.retryLater(() => this.offerPushes());
-    }
-    // Not fixable by retrying (a relay that lost our devSeqs answers seq-gap for ever): report it.
+    // Not fixable by retrying: report it.
     core.issue({ code: 'relay-error', error: code, docId: core.docId });
+  }
+
+  /**
+   * A push was refused with seq-gap. If the relay expects a devSeq below our oldest
+   * unacknowledged entry, it lost pushes it had acknowledged (restored from an older backup):
+   * the entries are renumbered from the expected devSeq, and the whole state is queued too,
+   * because the lost pushes' changes are gone from the relay. Otherwise an earlier push of
+   * ours was refused or lost: everything from the expected devSeq is pushed again.
+   */
+  private async onGap(expectedDevSeq: number | undefined): Promise<void> {
+    const core = this.core;
+    const oldest = (await listOutbox(core.host.db, core.docKey))[0]?.devSeq;
+    // Everything was acknowledged meanwhile: nothing to renumber or push again.
+    if (oldest === undefined) return;
+    if (this.gapRetries >= 3) return core.issue({ code: 'relay-error', error: 'seq-gap', docId: core.docId });
+    this.gapRetries += 1;
+    const expected = expectedDevSeq ?? oldest;
+    this.staleAnswers = this.inFlight;
+    if (expected >= oldest) {
+      this.rewind(expected);
+      return this.retryPushes();
+    }
+    const renumbered = await renumberOutbox(core.host.db, core.docKey, core.trust, core.host.device, expected);
+    if (!renumbered) {
+      // An entry that cannot be opened any more (its key is gone), or the outbox moved: next connection.
+      return core.issue({ code: 'relay-error', error: 'seq-gap', docId: core.docId });
+    }
+    core.state = renumbered;
+    await addFullStatePending(core.host.db, core.docKey, core.host.now());
+    this.rewind(expected);
+    await this.offerPushes();
+    // Seals the whole state after the renumbered entries (and pushes it).
+    await this.sealAll();
+  }
+
+  /** Counts an answer to one of this connection's pushes; true when it answers a push queued before the last seq-gap was acted on. */
+  private answered(): boolean {
+    if (this.inFlight > 0) this.inFlight -= 1;
+    if (this.staleAnswers === 0) return false;
+    this.staleAnswers -= 1;
+    return true;
   }
 
   private rewind(devSeq: number): void {

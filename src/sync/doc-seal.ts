@@ -1,11 +1,13 @@
 // Sealing beyond the ordinary push: a snapshot of a document's whole state (compaction,
-// or re-upload after the relay lost data), and resealing an unacknowledged outbox entry
-// under the circle's new key epoch when the relay refused the old one.
+// or re-upload after the relay lost data), resealing an unacknowledged outbox entry under
+// the circle's new key epoch when the relay refused the old one, and renumbering the
+// unacknowledged entries when the relay lost devSeqs it had acknowledged.
 
 import * as Y from 'yjs';
 import type { PacelineDB } from '../storage/db';
 import type { SyncDocRow } from '../storage/sync-rows';
-import { replaceOutboxEntry } from '../storage/sync-store';
+import type { OutboxRow } from '../storage/sync-rows';
+import { commitRenumber, listOutbox, replaceOutboxEntry } from '../storage/sync-store';
 import type { Bytes } from './codec-bytes';
 import type { CircleTrust } from './circle-trust';
 import type { DeviceKeys } from './crypto';
@@ -65,4 +67,30 @@ export async function reseal(db: PacelineDB, docKey: string, trust: CircleTrust,
   const sealed = await sealEnvelope(device, newKey, { ...header, keyEpoch: epoch }, plaintext.value);
   if (!sealed.ok) return false;
   return replaceOutboxEntry(db, { ...entry, envelope: writeEnvelope(sealed.value) });
+}
+
+/**
+ * Renumbers the document's unacknowledged outbox entries from `fromDevSeq` on, in order, and
+ * moves nextDevSeq after them. A devSeq is in the signed header, so each entry is opened and
+ * sealed again (new nonce, new signature, the circle's current epoch). Returns the new sync
+ * state, or null when an entry could not be opened or resealed, or the outbox changed meanwhile.
+ */
+export async function renumberOutbox(db: PacelineDB, docKey: string, trust: CircleTrust, device: DeviceKeys, fromDevSeq: number): Promise<SyncDocRow | null> {
+  const before = await listOutbox(db, docKey);
+  const epoch = trust.current?.keyEpoch;
+  if (epoch === undefined) return null;
+  const after: OutboxRow[] = [];
+  for (const [i, entry] of before.entries()) {
+    const env = readEnvelope(entry.envelope);
+    if (!env.ok || env.value.header.type !== 'update') return null;
+    const { header } = env.value;
+    const [oldKey, newKey] = await Promise.all([trust.docKey(header.docId, header.keyEpoch), trust.docKey(header.docId, epoch)]);
+    if (!oldKey || !newKey) return null;
+    const plaintext = await openEnvelope(env.value, oldKey);
+    if (!plaintext.ok) return null;
+    const sealed = await sealEnvelope(device, newKey, { ...header, keyEpoch: epoch, devSeq: fromDevSeq + i }, plaintext.value);
+    if (!sealed.ok) return null;
+    after.push({ ...entry, devSeq: fromDevSeq + i, envelope: writeEnvelope(sealed.value) });
+  }
+  return commitRenumber(db, docKey, before, after, fromDevSeq + after.length);
 }

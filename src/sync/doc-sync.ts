@@ -5,7 +5,7 @@
 
 import type { SyncDocRow } from '../storage/sync-rows';
 import type { SyncableDoc } from '../storage/syncable';
-import { addFullStatePending, getSyncDoc } from '../storage/sync-store';
+import { addFullStatePending, getSyncDoc, hasWaiting } from '../storage/sync-store';
 import type { CircleTrust } from './circle-trust';
 import { type Bytes, bytesEqual } from './codec-bytes';
 import { DocCore, type DocSyncHost } from './doc-core';
@@ -186,7 +186,7 @@ export class DocSync {
   /** An 'error' frame about this document or one of its pushes. */
   onError(code: ErrorCode, ref: ErrorRef | undefined): Promise<void> {
     return this.core.run(async () => {
-      if (ref?.kind === 'push') return this.outbox.onRefused(code, ref.devSeq);
+      if (ref?.kind === 'push') return this.outbox.onRefused(code, ref.devSeq, ref.expectedDevSeq);
       switch (code) {
         case 'cursor-ahead':
           return this.cursorAhead();
@@ -254,11 +254,17 @@ export class DocSync {
     this.subscribe(false);
   }
 
-  /** Uploads a snapshot when enough pushes were acknowledged since the last one (or `force`). */
+  /**
+   * Uploads a snapshot when enough pushes were acknowledged since the last one (or `force`),
+   * at a moment when no local change is waiting: the document then holds exactly what relay
+   * seqs 1..cursor carry, so a second device holding the same can confirm it. (The next
+   * ack tries again.)
+   */
   private async maybeSnapshot(force = false): Promise<void> {
     const s = this.core.state;
     if (!this.subscribed || this.core.catchingUp || this.hold || this.snapshotInFlight || s.cursor < 1) return;
     if (!force && (s.ackedSinceSnapshot < this.core.host.snapshotEvery || s.cursor <= (s.snapshot?.coversSeq ?? 0))) return;
+    if (!force && (await hasWaiting(this.core.host.db, this.core.docKey))) return;
     const sealed = await sealSnapshot(this.core.store.doc, this.docId, this.trust, this.core.host.device, s);
     if (!sealed.ok) return this.core.issue(sealed.error);
     this.snapshotInFlight = { coversSeq: s.cursor, hash: sealed.value.hash };

@@ -131,7 +131,8 @@ export async function applyOffer(ctx: InboxContext, env: SealedEnvelope<Snapshot
   if (coversSeq <= ctx.state.cursor) {
     // A client ignores a snapshot that covers less than its cursor, except to chain the next one to it.
     if (!newer) return { kind: 'noted', state: ctx.state, envelope: env, hash };
-    const next: SyncDocRow = { ...ctx.state, snapshot: { coversSeq, hash } };
+    // Learned of a newer snapshot: the count towards this device's next one starts again.
+    const next: SyncDocRow = { ...ctx.state, snapshot: { coversSeq, hash }, ackedSinceSnapshot: 0 };
     const error = await commit(ctx, next, []);
     return error ? { kind: 'failed', error } : { kind: 'noted', state: next, envelope: env, hash };
   }

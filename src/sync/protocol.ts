@@ -160,9 +160,14 @@ export interface UpdateItem {
   envelope: SealedEnvelope;
 }
 
-/** What an error frame refers to, so the client can find the outbox entry or document. */
+/**
+ * What an error frame refers to, so the client can find the outbox entry or document. A
+ * 'seq-gap' refusal also names the devSeq the relay expects next from this device
+ * (`expectedDevSeq`): below the refused one, the relay lost acknowledged pushes (a restore
+ * from an older backup) and the client renumbers what it has not had acknowledged.
+ */
 export type ErrorRef =
-  | { kind: 'push'; docId: DocId; devSeq: number }
+  | { kind: 'push'; docId: DocId; devSeq: number; expectedDevSeq?: number }
   | { kind: 'doc'; docId: DocId }
   | { kind: 'membership'; circleId: CircleId; version: number };
 

@@ -28,6 +28,14 @@ interface DocRow {
 
 const copy = (b: Uint8Array): Bytes => new Uint8Array(b);
 
+// A write's device key is checked, stored and counted: hex it once per key object.
+const hexes = new WeakMap<Uint8Array, string>();
+function hexOf(pk: Uint8Array): string {
+  let hex = hexes.get(pk);
+  if (hex === undefined) hexes.set(pk, (hex = toHex(pk)));
+  return hex;
+}
+
 /** Creates an empty in-memory store. */
 export function createMemoryStore(): RelayStore {
   const circles = new Map<CircleId, StoredCircle>();
@@ -58,8 +66,8 @@ export function createMemoryStore(): RelayStore {
       const head = heads.get(u.docId) ?? doc(u.docId)?.head ?? 0;
       if (u.seq !== head + 1) return fail('seq not gap-free');
       heads.set(u.docId, u.seq);
-      const key = `${u.docId} ${toHex(u.devicePk)} ${u.devSeq}`;
-      if (devSeqs.has(key) || doc(u.docId)?.byDevSeq.has(`${toHex(u.devicePk)} ${u.devSeq}`)) return fail('devSeq reused');
+      const key = `${u.docId} ${hexOf(u.devicePk)} ${u.devSeq}`;
+      if (devSeqs.has(key) || doc(u.docId)?.byDevSeq.has(`${hexOf(u.devicePk)} ${u.devSeq}`)) return fail('devSeq reused');
       devSeqs.add(key);
     }
     const covers = new Map<DocId, number>();
@@ -72,7 +80,7 @@ export function createMemoryStore(): RelayStore {
   }
 
   function bumpSeals(row: DocRow, devicePk: Bytes, keyEpoch: number, devSeq: number | null): void {
-    const key = toHex(devicePk);
+    const key = hexOf(devicePk);
     const c = row.devices.get(key) ?? { lastDevSeq: 0, keyEpoch, seals: 0 };
     const seals = c.keyEpoch === keyEpoch ? c.seals + 1 : 1;
     row.devices.set(key, { lastDevSeq: devSeq !== null ? Math.max(c.lastDevSeq, devSeq) : c.lastDevSeq, keyEpoch: Math.max(c.keyEpoch, keyEpoch), seals });
@@ -144,7 +152,7 @@ export function createMemoryStore(): RelayStore {
       }
       for (const u of batch.updates) {
         const row = docOrNew(u.docId);
-        row.byDevSeq.set(`${toHex(u.devicePk)} ${u.devSeq}`, row.updates.length);
+        row.byDevSeq.set(`${hexOf(u.devicePk)} ${u.devSeq}`, row.updates.length);
         row.updates.push({ seq: u.seq, devicePk: copy(u.devicePk), devSeq: u.devSeq, hash: copy(u.hash), envelope: copy(u.envelope) });
         row.head = u.seq;
         bumpSeals(row, u.devicePk, u.keyEpoch, u.devSeq);

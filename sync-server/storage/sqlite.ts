@@ -140,14 +140,20 @@ function sqliteStore(db: Database.Database): RelayStore {
       if (m.ownerPk) q.insertCircle.run(m.circleId, m.ownerPk);
       q.insertLink.run(m.circleId, m.version, m.link);
     }
+    // Heads are read and written once per document and batch, not once per update.
+    const heads = new Map<string, number>();
     for (const u of batch.updates) {
-      q.ensureDoc.run(u.docId);
-      const head = q.doc.get(u.docId)?.head ?? 0;
+      let head = heads.get(u.docId);
+      if (head === undefined) {
+        q.ensureDoc.run(u.docId);
+        head = q.doc.get(u.docId)?.head ?? 0;
+      }
       if (u.seq !== head + 1) throw new InvariantError('seq not gap-free');
+      heads.set(u.docId, u.seq);
       q.insertUpdate.run(u.docId, u.seq, u.devicePk, u.devSeq, u.keyEpoch, u.hash, u.envelope, u.receivedAt);
-      q.setHead.run(u.seq, u.docId);
       q.bumpDevice.run(u.docId, u.devicePk, u.devSeq, u.keyEpoch);
     }
+    for (const [docId, head] of heads) q.setHead.run(head, docId);
     for (const s of batch.snapshots) {
       if (s.coversSeq <= (q.newestCovers.get(s.docId)?.c ?? 0)) throw new InvariantError('snapshot does not cover more than the newest');
       q.ensureDoc.run(s.docId);

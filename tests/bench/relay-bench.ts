@@ -121,7 +121,7 @@ function printFanout(rs: FanoutRelayResult[]): void {
       console.log(`   ${NAMES[r.kind].padEnd(24)}${String(s.ratePerClient).padStart(6)}  ${f(s.sent / s.seconds, 0).padStart(12)}  ${f(s.deliveredPerSecond, 0).padStart(11)}  ${f(pct, 1).padStart(8)}%  ${f(s.p50Ms, 1).padStart(7)}  ${f(s.p99Ms, 1).padStart(7)}  ${f(s.maxMs, 0).padStart(8)}  ${f(s.relayCpuPercent, 0).padStart(8)}%  ${f(s.relayCpuUsPerMessage, 0).padStart(6)}  ${f(s.loadCpuPercent, 0).padStart(11)}%  ${f(s.otherCpuPercent, 0).padStart(8)}%${flag}`);
     }
   }
-  console.log(`   CPU: % of one core while sending (process.cpuUsage, all threads: WebCrypto runs on libuv threads), of the relay process, of this load generator, and of everything else (/proc/stat; other work on these ${environment.cpus} cores); µs/msg: relay CPU time per message sent, draining included.`);
+  console.log(`   CPU: % of one core while sending (process.cpuUsage, all threads), of the relay process, of this load generator, and of everything else (/proc/stat; other work on these ${environment.cpus} cores); µs/msg: relay CPU time per message sent, draining included.`);
   console.log(`   delivered: to the other ${ROOM - 1} members of the room, within ${DRAIN_MS / 1000} s after the step's last send (delivered/s: from the first send to the last delivery).`);
   console.log('   * = the load generator could not keep up (sent 3% or more below schedule, or its CPU >= 90%): the step measures the 2 shared cores, not the relay alone.');
   for (const r of rs) {

@@ -161,6 +161,30 @@ describe('relay catch-up', () => {
     expect(await phone.push(envs[0]!)).toEqual({ type: 'ack', docId: journal, devSeq: 1, seq: 1 });
   });
 
+  it('offers a new snapshot to the live subscribers of other devices, which can then confirm it', async () => {
+    const { relay, circle } = await relayWith();
+    const journal = circle.doc('journal');
+    await pushMany(relay, circle, journal, 3, 100);
+    // Up to date and live: catch-up has nothing to offer them.
+    const tablet = await RelayClient.connect(relay.relayUrl, circle.tablet);
+    expect((await tablet.catchUp(journal, 3)).offer).toBeNull();
+    const carer = await RelayClient.connect(relay.relayUrl, circle.carer);
+    await carer.catchUp(journal, 3);
+    const phone = await RelayClient.connect(relay.relayUrl, circle.phone);
+    await phone.catchUp(journal, 3);
+    const snap = await sealSnapshot(circle.phone, journal, 3, null, filler(300));
+    phone.send({ type: 'snapshot', envelope: snap });
+    await phone.next((m) => m.type === 'snapshot-ack');
+    expect(await tablet.next((m) => m.type === 'snapshot-offer')).toEqual({ type: 'snapshot-offer', docId: journal, envelope: snap });
+    expect(await carer.next((m) => m.type === 'snapshot-offer')).toMatchObject({ docId: journal });
+    // Not to the uploading device.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(phone.log.filter((m) => m.type === 'snapshot-offer')).toEqual([]);
+    tablet.send({ type: 'snapshot-confirm', docId: journal, coversSeq: 3, snapshotHash: await envelopeHash(snap) });
+    await expect.poll(async () => (await relay.store.loadDoc(journal)).snapshot?.confirmedAt ?? null).not.toBeNull();
+    await expect.poll(async () => (await relay.store.readUpdates(journal, 1, 1 << 20)).length).toBe(0);
+  });
+
   it('drops covered updates of an unconfirmed snapshot after the retention period', async () => {
     const { relay, circle } = await relayWith({ retentionMs: 30 });
     const journal = circle.doc('journal');

@@ -1,7 +1,8 @@
 // Membership frames: genesis pins the owner key, the chain only grows by verified links.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../sync-server/server';
-import { RelayClient, makeCircle, member, nextMembership } from '../../helpers/relay-client';
+import { utf8 } from '../../../src/sync/codec-bytes';
+import { RelayClient, makeCircle, member, nextMembership, sealEphemeral, sealUpdate } from '../../helpers/relay-client';
 import { startTestRelay } from '../../helpers/relay-server';
 
 const running: RunningServer[] = [];
@@ -94,5 +95,26 @@ describe('relay membership', () => {
     ]);
     expect([x, y].filter((v) => v === 'ok')).toHaveLength(1);
     expect([x, y].find((v) => v !== 'ok')).toMatchObject({ code: 'membership-conflict' });
+  });
+
+  it('judges frames sent right after a membership frame on the same connection by that membership', async () => {
+    const r = await relay();
+    const circle = await makeCircle();
+    const journal = circle.doc('journal');
+    // Genesis and a push at once, without waiting for the genesis to be acknowledged.
+    const phone = await RelayClient.connect(r.relayUrl, circle.phone);
+    phone.send({ type: 'membership', chain: [circle.genesis] });
+    expect(await phone.push(await sealUpdate(circle.phone, journal, 1, utf8('first')))).toMatchObject({ type: 'ack', seq: 1 });
+    // A device added by version 2 publishes it and, in the same breath, pushes, subscribes and sends an ephemeral message.
+    const v2 = await nextMembership(circle.genesis, { members: [...circle.genesis.body.members, member(circle.physio, 'patient')] }, circle.owner);
+    const physio = await RelayClient.connect(r.relayUrl, circle.physio);
+    const listener = await RelayClient.connect(r.relayUrl, circle.tablet);
+    await listener.catchUp(journal);
+    physio.send({ type: 'membership', chain: [v2] });
+    physio.send({ type: 'push', envelope: await sealUpdate(circle.physio, journal, 1, utf8('second')) });
+    physio.send({ type: 'ephemeral', envelope: await sealEphemeral(circle.physio, journal, utf8('typing')) });
+    expect(await physio.ackOrError(journal, 1)).toMatchObject({ type: 'ack', seq: 2 });
+    expect(physio.log.filter((m) => m.type === 'error')).toEqual([]);
+    expect(await listener.next((m) => m.type === 'ephemeral')).toMatchObject({ type: 'ephemeral' });
   });
 });

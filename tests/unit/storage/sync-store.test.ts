@@ -7,7 +7,7 @@ import { PacelineDB } from '../../../src/storage/db';
 import { ORIGIN_PEER } from '../../../src/storage/doc-commit';
 import { openJournalStore } from '../../../src/storage/journal-store';
 import { SYNC_ROW_VERSION, type OutboxRow } from '../../../src/storage/sync-rows';
-import { commitAck, commitSeal, countWaiting, enableSharing, getSyncDoc, listOutbox, listPending } from '../../../src/storage/sync-store';
+import { commitAck, commitRenumber, commitSeal, countWaiting, enableSharing, getSyncDoc, listOutbox, listPending, putSyncDoc } from '../../../src/storage/sync-store';
 import { CIRCLE, diary, freshName, openFresh, snapshot, unwrap } from './test-db';
 
 const DOC_KEY = `${CIRCLE}/journal`;
@@ -122,6 +122,30 @@ describe('seal and ack transactions', () => {
     expect(await listOutbox(db, DOC_KEY)).toEqual([]);
     expect(await commitAck(db, DOC_KEY, 1, 7, 6000)).toBeNull();
     expect((await getSyncDoc(db, DOC_KEY))?.lastAckedAt).toBe(5000);
+    await store.close();
+  });
+});
+
+describe('renumbering the outbox', () => {
+  it('replaces the entries and moves nextDevSeq in one step; a stale view writes nothing', async () => {
+    const { db, store } = await openFresh();
+    await enableSharing(db, CIRCLE, 'journal');
+    unwrap(await store.put(diary('2026-11-20T09:00:00.000Z', 4)));
+    const [a, b] = await listPending(db, DOC_KEY);
+    // Entries 7 and 8 of a device whose devSeqs from 3 on the relay lost.
+    await putSyncDoc(db, { ...(await getSyncDoc(db, DOC_KEY))!, nextDevSeq: 7 });
+    unwrap(await commitSeal(db, DOC_KEY, [a?.id as number], outboxRow(7, 1)));
+    unwrap(await commitSeal(db, DOC_KEY, [b?.id as number], outboxRow(8, 1)));
+    const before = await listOutbox(db, DOC_KEY);
+    const resealed = [{ ...outboxRow(3, 1), envelope: new Uint8Array([30]) }, { ...outboxRow(4, 1), envelope: new Uint8Array([40]) }];
+    // Stale: an entry the caller did not see, or different bytes (resealed meanwhile).
+    const unchanged = await snapshot(db);
+    expect(await commitRenumber(db, DOC_KEY, before.slice(0, 1), resealed.slice(0, 1), 4)).toBeNull();
+    expect(await commitRenumber(db, DOC_KEY, [before[0]!, { ...before[1]!, envelope: new Uint8Array([9]) }], resealed, 5)).toBeNull();
+    expect(await snapshot(db)).toEqual(unchanged);
+    expect(await commitRenumber(db, DOC_KEY, before, resealed, 5)).toMatchObject({ nextDevSeq: 5 });
+    expect((await listOutbox(db, DOC_KEY)).map((r) => [r.devSeq, r.envelope[0]])).toEqual([[3, 30], [4, 40]]);
+    expect((await getSyncDoc(db, DOC_KEY))?.nextDevSeq).toBe(5);
     await store.close();
   });
 });

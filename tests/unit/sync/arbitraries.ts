@@ -99,4 +99,9 @@ export const arbMessage: fc.Arbitrary<Message> = fc.oneof(
     { type: fc.constant('error' as const), code: fc.constantFrom(...(Object.keys(ERROR_CODES) as ErrorCode[])), message: arbText, ref: arbRef },
     { requiredKeys: ['type', 'code'] },
   ),
+  // Only a seq-gap refusal names the devSeq the relay expects.
+  fc.record(
+    { type: fc.constant('error' as const), code: fc.constant('seq-gap' as const), message: arbText, ref: fc.record({ kind: fc.constant('push' as const), docId: arbDocId, devSeq: arbSeq, expectedDevSeq: arbSeq }) },
+    { requiredKeys: ['type', 'code', 'ref'] },
+  ),
 );

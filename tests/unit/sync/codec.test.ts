@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ByteReader, ByteWriter, FrameError } from '../../../src/sync/codec-bytes';
 import { MESSAGE_TAGS, readMessage, writeMessage } from '../../../src/sync/codec';
 import { writeEnvelope } from '../../../src/sync/protocol-envelope';
-import { LIMITS, type Message, type MessageType, PROTOCOL_VERSION } from '../../../src/sync/protocol';
+import { ERROR_CODES, LIMITS, type Message, type MessageType, PROTOCOL_VERSION } from '../../../src/sync/protocol';
 import { arbMessage } from './arbitraries';
 import { CIRCLE, JOURNAL, PLAN, deviceFromSeed } from './fixtures';
 
@@ -70,6 +70,7 @@ describe('frames', () => {
       'snapshot-offer': [{ type: 'snapshot-offer', docId: JOURNAL, envelope: snapshot }],
       error: [
         { type: 'error', code: 'seq-gap', message: 'expected devSeq 4', ref: { kind: 'push', docId: JOURNAL, devSeq: 6 } },
+        { type: 'error', code: 'seq-gap', ref: { kind: 'push', docId: JOURNAL, devSeq: 6, expectedDevSeq: 4 } },
         { type: 'error', code: 'membership-rejected', ref: { kind: 'membership', circleId: CIRCLE, version: 3 } },
         { type: 'error', code: 'internal' },
       ],
@@ -110,6 +111,19 @@ describe('frames', () => {
       [new Uint8Array([1, MESSAGE_TAGS.error, 0x7f, 0, 0]), 'invalid-field', 'error.code'],
     ];
     for (const [bytes, code, field] of cases) expect(readMessage(bytes)).toEqual({ ok: false, error: { code, field } });
+  });
+
+  it('carries the expected devSeq only on seq-gap, in one encoding', () => {
+    const gap = writeMessage({ type: 'error', code: 'seq-gap', ref: { kind: 'push', docId: JOURNAL, devSeq: 9, expectedDevSeq: 3 } });
+    const plain = writeMessage({ type: 'error', code: 'seq-gap', ref: { kind: 'push', docId: JOURNAL, devSeq: 9 } });
+    // Same layout as the plain push ref, with tag 4 and the expected devSeq after it.
+    expect([...gap.slice(0, 4), gap[4], ...gap.slice(5, -1)]).toEqual([...plain.slice(0, 4), 4, ...plain.slice(5)]);
+    expect(gap.at(-1)).toBe(3);
+    const otherCode = gap.slice();
+    otherCode[2] = ERROR_CODES['seq-conflict'];
+    expect(readMessage(otherCode)).toEqual({ ok: false, error: { code: 'invalid-field', field: 'error.ref' } });
+    expect(() => writeMessage({ type: 'error', code: 'seq-conflict', ref: { kind: 'push', docId: JOURNAL, devSeq: 9, expectedDevSeq: 3 } })).toThrow(RangeError);
+    expect(readMessage(gap.slice(0, -1))).toMatchObject({ ok: false, error: { code: 'truncated', field: 'error.ref.expectedDevSeq' } });
   });
 
   it('refuses a page with a gap, an envelope of another document, or an update where a snapshot belongs', async () => {

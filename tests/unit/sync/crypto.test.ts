@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   deriveRoomPassword,
@@ -87,6 +88,25 @@ describe('device keys', () => {
     for (let k = 0n; k < 19n; k++) expect(isWeakPublicKey(encodeY(P + k, false))).toBe(true);
     expect(isWeakPublicKey(new Uint8Array(31))).toBe(true);
     expect(isWeakPublicKey((await deviceFromSeed(3)).publicKey)).toBe(false);
+  });
+
+  it('decides weak keys by the definition, fast path included', () => {
+    const weak = new Set(smallOrderYs());
+    const byDefinition = (pk: Uint8Array) => {
+      let y = 0n;
+      for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? (pk[i] as number) & 0x7f : (pk[i] as number));
+      return y >= P || weak.has(y);
+    };
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.constantFrom(-1, 0x00, 0xff), fc.constantFrom(-1, 0x26, 0xc7, 0xec, 0x01, 0x00), (pk, b1, b0) => {
+        // Steer some keys next to the weak ones: byte 1 and byte 0 as the fast path looks at them.
+        if (b1 >= 0) pk.fill(b1, 1, 31);
+        if (b0 >= 0) pk[0] = b0;
+        expect(isWeakPublicKey(pk)).toBe(byDefinition(pk));
+      }),
+      { seed: 20261123, numRuns: 3000 },
+    );
+    for (const y of weak) for (const signBit of [false, true]) expect(isWeakPublicKey(encodeY(y, signBit))).toBe(true);
   });
 
   it('wraps a wrappable private key and unwraps it as non-extractable; a wrong wrapping key fails', async () => {

@@ -6,7 +6,7 @@ import { PacelineDB } from '../../../src/storage/db';
 import { openJournalStore } from '../../../src/storage/journal-store';
 import { getSyncDoc, listOutbox, listPending } from '../../../src/storage/sync-store';
 import { CircleTrust } from '../../../src/sync/circle-trust';
-import { SEAL_BUDGET_BYTES, choosePending } from '../../../src/sync/outbox';
+import { SEAL_BUDGET_BYTES, choosePending, plaintextsOf } from '../../../src/sync/outbox';
 import { openEnvelope, readEnvelope } from '../../../src/sync/protocol-envelope';
 import { diary, unwrap } from '../storage/test-db';
 import { JOURNAL_ID, JOURNAL_KEY, type Patient, openDocSync, patientDevice, testHost, waitFor } from './client-fixtures';
@@ -81,6 +81,33 @@ describe('batching', () => {
     expect(choosePending([row(1, SEAL_BUDGET_BYTES + 10)]).map((r) => r.id)).toEqual([1]);
     // A whole-state row takes everything: the stored state covers every committed change.
     expect(choosePending([row(1, 10), { id: 2, docKey: JOURNAL_KEY, update: null, at: 0 }, row(3, 10)]).map((r) => r.id)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('changes larger than one envelope', () => {
+  it('splits one huge change into updates within the budget that carry exactly it', async () => {
+    const p = await patientDevice(await deviceFromSeed(1));
+    const sync = await openDocSync(p, testHost(p.db, p.device).host);
+    await sync.flush();
+    const { update: before } = await openOutbox(p, 1);
+    // One change of 300 records (an import), far over a 20 kB budget.
+    const records = Array.from({ length: 300 }, (_, i) => diary(new Date(Date.UTC(2026, 0, 1) + i * 86_400_000).toISOString(), i % 11, { note: 'x'.repeat(120) }));
+    unwrap(await p.store.importRecords(records));
+    const rows = await listPending(p.db, JOURNAL_KEY);
+    expect(rows).toHaveLength(1);
+    const { pieces, bytes } = await plaintextsOf(p.db, JOURNAL_KEY, rows, 20_000);
+    if (!pieces) throw new Error('not split');
+    expect(bytes).toBeGreaterThan(60_000);
+    expect(pieces.length).toBeGreaterThan(3);
+    for (const piece of pieces) expect(piece.length).toBeLessThanOrEqual(20_000);
+    // What another device holds after the first envelope, then the pieces in reverse order.
+    const other = new Y.Doc();
+    Y.applyUpdate(other, before);
+    for (const piece of [...pieces].reverse()) Y.applyUpdate(other, piece);
+    expect(other.getMap('diary').toJSON()).toEqual(p.store.doc.getMap('diary').toJSON());
+    expect(other.store.pendingStructs).toBeNull();
+    await sync.close();
+    await p.store.close();
   });
 });
 

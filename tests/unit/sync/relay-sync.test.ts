@@ -12,14 +12,17 @@ import type { RelayStore } from '../../../sync-server/storage/store';
 import { WebSocket } from '../../../sync-server/ws';
 import { PacelineDB } from '../../../src/storage/db';
 import { getMembership } from '../../../src/storage/key-store';
+import * as Y from 'yjs';
+import { RECORD_KINDS } from '../../../src/domain/records';
 import { openJournalStore, type JournalStore } from '../../../src/storage/journal-store';
 import { getSyncDoc, listOutbox, listPending } from '../../../src/storage/sync-store';
 import { readMessage } from '../../../src/sync/codec';
 import type { DeviceKeys } from '../../../src/sync/crypto';
 import { addMember, createCircle, exportDocKeys, joinCircle, shareDocuments } from '../../../src/sync/identity';
-import type { Role } from '../../../src/sync/protocol';
+import { LIMITS, type Role } from '../../../src/sync/protocol';
 import { type UpdateHeader, sealEnvelope } from '../../../src/sync/protocol-envelope';
 import { RelayProvider } from '../../../src/sync/relay-provider';
+import { fiveYears } from '../../helpers/fixtures';
 import { RelayClient } from '../../helpers/relay-client';
 import { tempDir } from '../../helpers/relay-server';
 import { diary, freshName, unwrap } from '../storage/test-db';
@@ -250,6 +253,34 @@ describe('the client against the real relay', () => {
     expect((await getSyncDoc(tablet.db, JOURNAL_KEY))!.snapshot?.coversSeq).toBe(snap.coversSeq);
   });
 
+  it('an up-to-date device confirms a new snapshot when it is offered live, and the relay drops the covered updates', async () => {
+    const relay = await relayOn(createMemoryStore());
+    const tap = new Tap();
+    const phone = await patient(relay.url, await deviceFromSeed(1), { snapshotEvery: 3 });
+    const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url, { Socket: tap.Socket });
+    phone.provider.start();
+    tablet.provider.start();
+    await settled(phone, tablet);
+    for (let i = 0; i < 4; i++) {
+      unwrap(await phone.store.put(diary(`2026-11-1${i}T08:00:00.000Z`, i)));
+      await settled(phone, tablet);
+    }
+    await eventually(async () => (await getSyncDoc(phone.db, JOURNAL_KEY))?.snapshot !== null, 'the snapshot to be acknowledged');
+    const snap = (await getSyncDoc(phone.db, JOURNAL_KEY))!.snapshot!;
+    // The tablet was live and up to date: the relay offered it the snapshot, and it vouched for it.
+    await eventually(async () => (await relay.store.loadDoc(JOURNAL_ID)).snapshot?.confirmedAt != null, 'the tablet to confirm the snapshot');
+    expect(tap.offers).toBe(1);
+    expect((await getSyncDoc(tablet.db, JOURNAL_KEY))!.snapshot?.coversSeq).toBe(snap.coversSeq);
+    await relay.relay.committer.flushed();
+    expect((await relay.store.loadDoc(JOURNAL_ID)).prunedThrough).toBe(snap.coversSeq);
+    expect(await relay.store.readUpdates(JOURNAL_ID, 1, 1 << 20)).toEqual([]);
+    // A device joining later starts from the snapshot and still gets every entry.
+    const clinic = await member(phone, await deviceFromSeed(4), 'clinician', relay.url);
+    clinic.provider.start();
+    await settled(phone, tablet, clinic);
+    expect(ids(clinic)).toHaveLength(4);
+  });
+
   it('a relay restored from an older backup is noticed (cursor-ahead): devices catch up from zero and upload their state as a snapshot', async () => {
     const live = tempDir();
     const backup = tempDir();
@@ -283,6 +314,78 @@ describe('the client against the real relay', () => {
     clinic.provider.start();
     await eventually(() => clinic.store.get('diary', after.id) !== undefined && clinic.store.get('diary', before.id) !== undefined, 'the clinician to see both entries');
   });
+
+  it('a relay restored from a backup that lacks acknowledged pushes: the device renumbers its outbox (seq-gap with the expected devSeq) and shares again', async () => {
+    const live = tempDir();
+    const backup = tempDir();
+    cleanups.push(() => { live.remove(); backup.remove(); });
+    let relay = await relayOn(live.dir);
+    const port = portOf(relay);
+    const phone = await patient(relay.url, await deviceFromSeed(1));
+    const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url);
+    phone.provider.start();
+    tablet.provider.start();
+    const first = diary('2026-11-10T08:00:00.000Z', 3);
+    unwrap(await phone.store.put(first));
+    await settled(phone, tablet);
+    await relay.close();
+    cpSync(live.dir, backup.dir, { recursive: true });
+    relay = await relayOn(live.dir, port);
+    // Acknowledged as devSeq n, then lost with the restore below.
+    const lost = diary('2026-11-11T08:00:00.000Z', 4);
+    unwrap(await phone.store.put(lost));
+    await settled(phone, tablet);
+    const n = (await getSyncDoc(phone.db, JOURNAL_KEY))!.nextDevSeq - 1;
+    await relay.close();
+    relay = await relayOn(backup.dir, port);
+    // The devices notice the lost seqs (cursor-ahead) and re-upload their state as a snapshot first.
+    await eventually(async () => (await getSyncDoc(phone.db, JOURNAL_KEY))!.snapshot !== null, 'a re-uploaded snapshot');
+    // The next push is devSeq n + 1; the relay has the phone's devSeqs up to n - 1 and answers seq-gap, expecting n.
+    const later = diary('2026-11-12T08:00:00.000Z', 5);
+    unwrap(await phone.store.put(later));
+    await eventually(() => tablet.store.get('diary', later.id) !== undefined, 'the edit after the restore to reach the tablet');
+    await settled(phone, tablet);
+    // Renumbered to n, then the whole state as n + 1 (the relay lost what the first devSeq n carried).
+    expect((await getSyncDoc(phone.db, JOURNAL_KEY))!.nextDevSeq).toBe(n + 2);
+    expect((await relay.store.loadDevice(JOURNAL_ID, phone.keys.publicKey)).lastDevSeq).toBe(n + 1);
+    expect(phone.provider.status.getSnapshot().waiting).toBe(0);
+    // A device joining now reads everything from the relay.
+    const clinic = await member(phone, await deviceFromSeed(4), 'clinician', relay.url);
+    clinic.provider.start();
+    await eventually(() => [first, lost, later].every((e) => clinic.store.get('diary', e.id) !== undefined), 'the clinician to see all three entries');
+  });
+
+  it('five years of diary shared at once: the first push is split within the update limit, and a second device ends identical', async () => {
+    const relay = await relayOn(createMemoryStore());
+    const keys = await deviceFromSeed(1);
+    const name = freshName('phone');
+    const db = new PacelineDB(name);
+    unwrap(await createCircle(db, keys, CIRCLE, 1_700_000_000_000));
+    // Years of entries written before sharing was switched on.
+    const store = await openJournalStore(db, CIRCLE);
+    const years = fiveYears(7, new Date('2026-11-22T20:00:00Z'));
+    expect(unwrap(await store.importRecords(years.records)).added).toBe(5868);
+    const stateBytes = Y.encodeStateAsUpdate(store.doc).length;
+    await store.close();
+    expect(stateBytes).toBeGreaterThan(LIMITS.maxUpdateBytes);
+    await shareDocuments(db, CIRCLE, ['journal']);
+    db.close();
+    const phone = await openDevice(name, keys, relay.url);
+    await phone.provider.flush();
+    const sealed = await listOutbox(phone.db, JOURNAL_KEY);
+    expect(sealed.length).toBeGreaterThan(1);
+    for (const entry of sealed) expect(entry.envelope.length).toBeLessThan(LIMITS.maxUpdateBytes);
+    const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url);
+    phone.provider.start();
+    tablet.provider.start();
+    await eventually(async () => (await listOutbox(phone.db, JOURNAL_KEY)).length === 0, 'every piece acknowledged', 60_000);
+    await eventually(async () => (await tablet.db.records.count()) === 5868, 'the tablet to hold the five years', 60_000);
+    const everything = (d: Device) => RECORD_KINDS.flatMap((k) => d.store.all(k, { includeDeleted: true })).sort((a, b) => a.id.localeCompare(b.id));
+    expect(everything(tablet)).toEqual(everything(phone));
+    expect(everything(tablet)).toHaveLength(5868);
+    expect(await tablet.db.records.count()).toBe(5868);
+    expect(phone.provider.status.getSnapshot().docs[JOURNAL_ID]?.lastIssue).toBeNull();
+  }, 60_000);
 
   it('stops, and says so, when the relay does not accept the device key', async () => {
     const relay = await relayOn(createMemoryStore());
