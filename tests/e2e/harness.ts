@@ -22,12 +22,12 @@ export interface AppSession {
 }
 
 /** Opens a fresh (or given) Chromium profile on the app, like a person opening it in a browser. */
-export async function openApp(opts: { profileDir?: string; path?: string; locale?: string; viewport?: { width: number; height: number } } = {}): Promise<AppSession> {
+export async function openApp(opts: { profileDir?: string; path?: string; locale?: string; viewport?: { width: number; height: number }; args?: string[] } = {}): Promise<AppSession> {
   const baseUrl = inject('baseUrl');
   const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), 'paceline-e2e-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(opts.args ?? [])],
     headless: true,
     locale: opts.locale ?? 'en-US',
     viewport: opts.viewport ?? { width: 412, height: 915 },

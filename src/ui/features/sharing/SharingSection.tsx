@@ -55,7 +55,7 @@ export function SharingSection() {
         />
         <span>{t('sharing.section.toggle')}</span>
       </label>
-      <p>{syncWords(i18n, sharing.state(), sharing.status())}</p>
+      <p>{syncWords(i18n, sharing.state(), sharing.status(), sharing.waitingHere())}</p>
       <Switch>
         <Match when={sharing.state() === 'starting'}><p class="muted">{t('sharing.section.starting')}</p></Match>
         <Match when={sharing.state() === 'failed'}><p class="settings-warning" role="alert">{t('sharing.section.startFailed')}</p></Match>

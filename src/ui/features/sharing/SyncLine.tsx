@@ -5,12 +5,13 @@ import { useSharing, type SharingState } from './sharing-context';
 import './sharing.css';
 
 /** The sync state in words, e.g. "3 changes are waiting to be shared" or "… shared at 10:42". */
-export function syncWords(i18n: I18n, state: SharingState, status: SyncStatus | undefined, now: Date = new Date()): string {
+export function syncWords(i18n: I18n, state: SharingState, status: SyncStatus | undefined, waitingHere = 0, now: Date = new Date()): string {
   const { t, tn } = i18n;
   if (state === 'off') return t('sharing.status.paused');
   const conn = status?.connection;
   if (conn?.state === 'error') return t('sharing.status.stopped', { reason: issueWords(i18n, conn.issue) });
-  const waiting = status?.waiting ?? 0;
+  // Before the sync code runs (offline start), storage still knows what is waiting.
+  const waiting = status ? status.waiting : waitingHere;
   if (waiting > 0) {
     const base = tn('sharing.status.waiting', waiting);
     return conn?.state === 'connected' || conn?.state === 'connecting' ? base : `${base} ${t('sharing.status.whenOnline')}`;
@@ -52,7 +53,7 @@ export function SyncLine() {
   const sharing = useSharing();
   return (
     <Show when={sharing.state() !== 'loading'}>
-      <p class="sync-line" role="status">{syncWords(i18n, sharing.state(), sharing.status())}</p>
+      <p class="sync-line" role="status">{syncWords(i18n, sharing.state(), sharing.status(), sharing.waitingHere())}</p>
     </Show>
   );
 }

@@ -7,6 +7,8 @@
 import { createContext, createSignal, onCleanup, onMount, useContext, type Accessor, type JSX } from 'solid-js';
 import { useAppData } from '../../app-data';
 import { getSetting, setSetting } from '../../../storage/profile';
+import { countWaiting } from '../../../storage/sync-store';
+import { createLiveQuery } from '../../primitives/create-live-query';
 import type { SyncStatus } from '../../../sync/sync-status';
 import type { SharingRuntime } from './sharing-runtime';
 
@@ -16,6 +18,8 @@ export interface Sharing {
   state: Accessor<SharingState>;
   status: Accessor<SyncStatus | undefined>;
   runtime: Accessor<SharingRuntime | undefined>;
+  /** Changes saved here and not yet acknowledged by the relay, read from storage (known before the sync code loads). */
+  waitingHere: Accessor<number | undefined>;
   setEnabled(on: boolean): Promise<void>;
 }
 
@@ -30,6 +34,10 @@ export function SharingProvider(props: { children: JSX.Element }) {
   const [status, setStatus] = createSignal<SyncStatus>();
   const [runtime, setRuntime] = createSignal<SharingRuntime>();
   let unsubscribe: (() => void) | undefined;
+  const waitingHere = createLiveQuery(async () => {
+    const { pending, unacked } = await countWaiting(db, `${circleId}/journal`);
+    return pending + unacked;
+  });
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   async function start(): Promise<void> {
@@ -75,6 +83,7 @@ export function SharingProvider(props: { children: JSX.Element }) {
     state,
     status,
     runtime,
+    waitingHere,
     async setEnabled(on) {
       await setSetting(db, 'sharing', on);
       if (on) {
