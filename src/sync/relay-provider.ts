@@ -150,6 +150,9 @@ export class RelayProvider {
     this.running = false;
     if (typeof globalThis.removeEventListener === 'function') globalThis.removeEventListener('online', this.onOnline);
     this.conn.stop();
+    // Frames already received may still be storing (a membership version, a page): the caller
+    // may close the database next, so stop() returns only once they are done.
+    await this.inbound;
     this.releaseLock?.();
     this.releaseLock = null;
     if (closeDocs) {

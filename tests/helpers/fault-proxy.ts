@@ -2,8 +2,8 @@
 // relay (its /relay endpoint), and it opens one upstream connection to the REAL relay per
 // client connection. A seeded PRNG decides, frame by frame, what the network does:
 //
-// - pass: the frame goes through, possibly after a stall (a connection's frames keep their
-//   order; a stall delays everything behind it);
+// - pass: the frame goes through after a latency, sometimes after a longer stall (a
+//   connection's frames keep their order; a stall delays everything behind it);
 // - drop: the frame is lost. A WebSocket is an ordered, reliable stream, so a lost frame
 //   means a dead connection: everything after it in that direction is lost too, and the
 //   connection is killed a few milliseconds later;
@@ -19,8 +19,8 @@
 // - offline: a client's connections are cut and new ones refused (HTTP 503) until it is
 //   online again; with no upstream set (relay restarting) every connection fails the same way.
 //
-// Decisions come from one PRNG per connection, seeded from (seed, client, connection number),
-// so a connection's n-th frame always gets the same fate. When frames arrive still depends
+// Decisions come from PRNGs per connection and direction, seeded from (seed, client,
+// connection number), so a connection's n-th frame in a direction always gets the same fate. When frames arrive still depends
 // on real timing, so a run is reproducible in its faults but not to the millisecond.
 // Clients identify themselves with `?client=<name>` in the URL (socketFor() adds it).
 
@@ -32,6 +32,8 @@ import { WebSocket, WebSocketServer } from '../../sync-server/ws';
 import { mulberry32 } from './fixtures';
 
 export interface FaultRates {
+  /** Every frame, each direction, takes a time drawn from this to arrive (in order): frames are in flight when a connection dies. */
+  latencyMs: readonly [number, number];
   /** Per frame, each direction: the frame is lost and its connection dies soon after. */
   drop: number;
   /** Per push, snapshot or membership frame from a client: the relay receives it twice. */
@@ -47,7 +49,7 @@ export interface FaultRates {
   lingerMs: readonly [number, number];
 }
 
-export const NO_FAULTS: FaultRates = { drop: 0, duplicate: 0, stall: 0, stallMs: [0, 0], cut: 0, cutAfterMs: [0, 0], linger: 0, lingerMs: [0, 0] };
+export const NO_FAULTS: FaultRates = { latencyMs: [0, 0], drop: 0, duplicate: 0, stall: 0, stallMs: [0, 0], cut: 0, cutAfterMs: [0, 0], linger: 0, lingerMs: [0, 0] };
 
 export interface ProxyStats {
   connections: number;
@@ -62,6 +64,8 @@ export interface ProxyStats {
   cuts: number;
   /** Dead connections whose in-flight client frames were still delivered to the relay. */
   lingered: number;
+  /** Client frames the relay received on a dead connection after the client had opened a newer one. */
+  late: number;
   /** Closes of upstream sockets as they reported them (the relay's reasons, and the proxy's own 'client gone'), and closes clients made. */
   upstreamCloses: Record<string, number>;
   clientCloses: Record<string, number>;
@@ -207,11 +211,18 @@ class ProxiedConnection {
     readonly client: string,
     readonly number: number,
     readonly socket: WebSocket,
+    /** Connection-level draws (cut, linger); each direction has its own, so a frame's fate depends only on its index. */
     readonly rng: Rng,
+    readonly upRng: Rng,
+    readonly downRng: Rng,
+    onUpSent: (conn: ProxiedConnection) => void,
   ) {
     this.up = new Lane(
       () => this.upstream?.readyState === WebSocket.OPEN,
-      (data) => this.upstream?.send(data, { binary: true }),
+      (data) => {
+        this.upstream?.send(data, { binary: true });
+        onUpSent(this);
+      },
       () => undefined,
     );
     this.down = new Lane(
@@ -228,7 +239,7 @@ class ProxiedConnection {
 
 /** The proxy: start() it, point it at the relay with setUpstream(), give clients socketFor(name). */
 export class FaultProxy {
-  readonly stats: ProxyStats = { connections: 0, refused: 0, framesUp: 0, framesDown: 0, dropped: 0, duplicated: 0, swallowed: 0, stalled: 0, cuts: 0, lingered: 0, upstreamCloses: {}, clientCloses: {} };
+  readonly stats: ProxyStats = { connections: 0, refused: 0, framesUp: 0, framesDown: 0, dropped: 0, duplicated: 0, swallowed: 0, stalled: 0, cuts: 0, lingered: 0, late: 0, upstreamCloses: {}, clientCloses: {} };
   private rates: FaultRates;
   private upstreamUrl: string | null = null;
   private readonly offline = new Set<string>();
@@ -348,7 +359,10 @@ export class FaultProxy {
   private accept(socket: WebSocket, client: string): void {
     const number = (this.counters.get(client) ?? 0) + 1;
     this.counters.set(client, number);
-    const conn = new ProxiedConnection(client, number, socket, mulberry32(hash32(`${this.opts.seed}:${client}:${number}`)));
+    const rng = (part: string) => mulberry32(hash32(`${this.opts.seed}:${client}:${number}:${part}`));
+    const conn = new ProxiedConnection(client, number, socket, rng('connection'), rng('up'), rng('down'), (c) => {
+      if (c.dead && (this.counters.get(c.client) ?? 0) > c.number) this.stats.late += 1;
+    });
     this.connections.add(conn);
     this.stats.connections += 1;
     // Drawn first, so that a connection's fate does not depend on how many frames it saw.
@@ -387,10 +401,12 @@ export class FaultProxy {
     this.stats.framesUp += 1;
     const msg = this.observe(conn, 'up', frame);
     const rates = this.rates;
-    const [dropRoll, stallRoll, stallMs, dupRoll, dupGap] = [conn.rng(), conn.rng(), between(conn.rng, rates.stallMs), conn.rng(), between(conn.rng, [0, 30])];
+    const r = conn.upRng;
+    const [latency, dropRoll, stallRoll, stallMs, dupRoll, dupGap] = [between(r, rates.latencyMs), r(), r(), between(r, rates.stallMs), r(), between(r, [0, 30])];
     if (dropRoll < rates.drop) return this.lose(conn, 'up');
-    const delay = stallRoll < rates.stall ? stallMs : 0;
-    if (delay > 0) this.stats.stalled += 1;
+    const stalled = stallRoll < rates.stall;
+    if (stalled) this.stats.stalled += 1;
+    const delay = latency + (stalled ? stallMs : 0);
     conn.up.push(frame, delay);
     if (msg && (msg.type === 'push' || msg.type === 'snapshot' || msg.type === 'membership') && dupRoll < rates.duplicate) {
       this.stats.duplicated += 1;
@@ -409,11 +425,13 @@ export class FaultProxy {
     if (conn.dead || conn.downLost) return;
     if (msg && this.swallow(conn, msg)) return;
     const rates = this.rates;
-    const [dropRoll, stallRoll, stallMs] = [conn.rng(), conn.rng(), between(conn.rng, rates.stallMs)];
-    // The handshake reply is never stalled: a late welcome is just a slow connect.
+    const r = conn.downRng;
+    const [latency, dropRoll, stallRoll, stallMs] = [between(r, rates.latencyMs), r(), r(), between(r, rates.stallMs)];
     if (dropRoll < rates.drop) return this.lose(conn, 'down');
-    const delay = stallRoll < rates.stall && msg?.type !== 'welcome' ? stallMs : 0;
-    if (delay > 0) this.stats.stalled += 1;
+    // The handshake reply is never stalled: a late welcome is just a slow connect.
+    const stalled = stallRoll < rates.stall && msg?.type !== 'welcome';
+    if (stalled) this.stats.stalled += 1;
+    const delay = latency + (stalled ? stallMs : 0);
     conn.down.push(frame, delay);
   }
 
