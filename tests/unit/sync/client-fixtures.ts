@@ -17,17 +17,8 @@ export { CIRCLE };
 export const JOURNAL_ID: DocId = docIdOf(CIRCLE, 'journal');
 export const JOURNAL_KEY = `${CIRCLE}/journal`;
 
-/** mulberry32: a small seeded generator, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator, uniform in [0, 1) (the shared mulberry32 of the test fixtures). */
+export { mulberry32 as seededRandom } from '../../helpers/fixtures';
 
 /** Yields to IndexedDB (setImmediate is never faked here) until `check` holds. */
 export async function waitFor(check: () => boolean | Promise<boolean>, what = 'condition', tries = 2000): Promise<void> {
