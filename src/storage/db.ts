@@ -4,6 +4,7 @@
  */
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { InstrumentId, JournalRecord, RecordKind } from '../domain/records';
+import type { CircleRow, CircleSummaryRow, ReadMarkRow } from './circle-rows';
 import type { DeviceKeyRow, DocKeyRow, MembershipRow, OutboxRow, OwnerKeyRow, PendingRow, SyncDocRow } from './sync-rows';
 
 /** One Yjs update of one document. The log for a docKey, in seq order, is the document. */
@@ -125,7 +126,21 @@ const VERSIONS: ReadonlyArray<{
       memberships: 'circleId',
     },
   },
-  // Version 3 goes here, with its upgrade(), and a fixture test of version 2 in
+  {
+    // An index that carries each outbox row's change count, so the sync line counts waiting
+    // changes from keys alone (a first share of five years is megabytes of sealed rows that
+    // a cold start must not read). Local-only tables for care circles: the circles this
+    // device belongs to (a clinician has many), read marks of message threads, and one
+    // summary row per circle for the clinician's panel (derived: rebuildable).
+    version: 3,
+    stores: {
+      syncOutbox: '[docKey+devSeq], [docKey+devSeq+changes]',
+      circles: 'circleId',
+      readMarks: '[circleId+threadId]',
+      circleSummaries: 'circleId',
+    },
+  },
+  // Version 4 goes here, with its upgrade(), and a fixture test of version 3 in
   // tests/unit/storage/migrations.test.ts.
 ];
 
@@ -146,6 +161,10 @@ export class PacelineDB extends Dexie {
   /** Compound primary key [docKey, epoch]. */
   declare docKeys: Table<DocKeyRow, [string, number]>;
   declare memberships: EntityTable<MembershipRow, 'circleId'>;
+  declare circles: EntityTable<CircleRow, 'circleId'>;
+  /** Compound primary key [circleId, threadId]. */
+  declare readMarks: Table<ReadMarkRow, [string, string]>;
+  declare circleSummaries: EntityTable<CircleSummaryRow, 'circleId'>;
 
   constructor(name: string = DEFAULT_DB_NAME) {
     super(name);

@@ -4,7 +4,7 @@
  * does it in ONE transaction, so a crash at any point leaves each change in exactly one
  * stage (pending, sealed, or acknowledged) and loses none.
  */
-import type { DocName, PacelineDB } from './db';
+import { prefixRange, type DocName, type PacelineDB } from './db';
 import { announceSharing } from './sharing';
 import { SYNC_ROW_VERSION, type OutboxRow, type PendingRow, type StoredBytes, type SyncDocRow } from './sync-rows';
 
@@ -70,8 +70,12 @@ export function listOutbox(db: PacelineDB, docKey: string): Promise<OutboxRow[]>
 
 /** Changes waiting to be shared: pending rows plus the changes merged into unacked envelopes. */
 export async function countWaiting(db: PacelineDB, docKey: string): Promise<{ pending: number; unacked: number }> {
-  const [pending, outbox] = await Promise.all([db.syncPending.where('docKey').equals(docKey).count(), listOutbox(db, docKey)]);
-  return { pending, unacked: outbox.reduce((sum, row) => sum + row.changes, 0) };
+  // Keys only: the sealed envelopes themselves can be megabytes (a first share), and this runs at start.
+  const [pending, keys] = await Promise.all([
+    db.syncPending.where('docKey').equals(docKey).count(),
+    db.syncOutbox.where('[docKey+devSeq+changes]').between(...prefixRange(docKey)).keys(),
+  ]);
+  return { pending, unacked: keys.reduce((sum: number, key) => sum + Number((key as unknown as [string, number, number])[2]), 0) };
 }
 
 /** Whether any local change of the document is not acknowledged yet (pending or sealed). */

@@ -2,8 +2,8 @@
  * Each schema version opens databases written by the previous one. The fixture below is a
  * frozen copy of what version 1 wrote, made with raw Dexie and the v1 table layout (never
  * import the current schema here: the point is that the current code meets old data).
- * Version 2 added the local-only sync tables; for version 3, add a `writeV2Fixture` (raw
- * Dexie with the v1 stores plus V2_SYNC_STORES) and a test that opens it with PacelineDB.
+ * Version 2 added the local-only sync tables; version 3 an outbox index that carries change
+ * counts and the local-only circle tables. For version 4, add a `writeV3Fixture`.
  */
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { PacelineDB } from '../../../src/storage/db';
 import { openJournalStore } from '../../../src/storage/journal-store';
 import { getLatestScores, listRecords, listWeeks } from '../../../src/storage/journal-queries';
 import { ensureDeviceProfile, getSetting } from '../../../src/storage/profile';
-import { enableSharing, listPending } from '../../../src/storage/sync-store';
+import { countWaiting, enableSharing, listPending } from '../../../src/storage/sync-store';
 import { CIRCLE, assessment, diary, freshName, snapshot, unwrap } from './test-db';
 
 const V1_STORES = {
@@ -23,6 +23,16 @@ const V1_STORES = {
   latestScores: '[circleId+instrument]',
   profile: 'key',
   settings: 'key',
+};
+
+const V2_SYNC_STORES = {
+  syncPending: '++id, docKey',
+  syncOutbox: '[docKey+devSeq]',
+  syncDocs: 'docKey, circleId',
+  deviceKeys: 'id',
+  ownerKeys: 'circleId',
+  docKeys: '[docKey+epoch]',
+  memberships: 'circleId',
 };
 
 /** A v1 database as the v1 app left it: update log, meta, profile and settings (derived rows are rebuildable). */
@@ -62,7 +72,7 @@ describe('schema migrations', () => {
     expect((await listRecords(db, CIRCLE, 'diary')).map((r) => r.id)).toEqual([entry.id]);
     expect((await listWeeks(db, CIRCLE)).map((w) => [w.painSum, w.moodSum])).toEqual([[6, 4]]);
     expect(await getLatestScores(db, CIRCLE)).toMatchObject([{ instrument: 'peg', score: 5, responseId: peg.id }]);
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
     await store.close();
     db.close();
   });
@@ -79,7 +89,7 @@ describe('schema migrations', () => {
 
     const db = new PacelineDB(name);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
     const after = await snapshot(db);
     for (const [table, rows] of Object.entries(before)) expect(after[table], table).toEqual(rows);
     for (const table of ['syncPending', 'syncOutbox', 'syncDocs', 'deviceKeys', 'ownerKeys', 'docKeys', 'memberships']) expect(after[table], table).toEqual([]);
@@ -92,6 +102,36 @@ describe('schema migrations', () => {
     expect(await enableSharing(db, CIRCLE, 'journal', 1_750_000_000_000)).toBe(true);
     expect(await listPending(db, `${CIRCLE}/journal`)).toMatchObject([{ update: null }]);
     await store.close();
+    db.close();
+  });
+
+  it('version 2 upgrades to 3 without loss: sync rows kept, waiting changes counted from the new index', async () => {
+    const name = freshName('v2to3');
+    await writeV1Fixture(name);
+    const docKey = `${CIRCLE}/journal`;
+    const raw = new Dexie(name);
+    raw.version(1).stores(V1_STORES);
+    raw.version(2).stores(V2_SYNC_STORES);
+    await raw.open();
+    await raw.table('syncPending').add({ docKey, update: new Uint8Array([1, 2]), at: 1, schemaVersion: 1 });
+    await raw.table('syncOutbox').bulkAdd([
+      { docKey, devSeq: 1, envelope: new Uint8Array(64), changes: 3, createdAt: 2, schemaVersion: 1 },
+      { docKey, devSeq: 2, envelope: new Uint8Array(64), changes: 2, createdAt: 3, schemaVersion: 1 },
+      { docKey: `${CIRCLE}/plan`, devSeq: 1, envelope: new Uint8Array(8), changes: 7, createdAt: 3, schemaVersion: 1 },
+    ]);
+    await raw.table('syncDocs').put({ docKey, circleId: CIRCLE, docName: 'journal', nextDevSeq: 3 });
+    const before: Record<string, unknown[]> = {};
+    for (const table of raw.tables) before[table.name] = await table.toArray();
+    raw.close();
+
+    const db = new PacelineDB(name);
+    await db.open();
+    expect(db.verno).toBe(3);
+    const after = await snapshot(db);
+    for (const [table, rows] of Object.entries(before)) expect(after[table], table).toEqual(rows);
+    for (const table of ['circles', 'readMarks', 'circleSummaries']) expect(after[table], table).toEqual([]);
+    expect(await countWaiting(db, docKey)).toEqual({ pending: 1, unacked: 5 });
+    expect(await countWaiting(db, `${CIRCLE}/plan`)).toEqual({ pending: 0, unacked: 7 });
     db.close();
   });
 });
