@@ -11,3 +11,5 @@ export * from './local-dates';
 export * from './schedule';
 export * from './adherence';
 export * from './crisis-lines';
+export * from './circle/index';
+export * from './care-plan/index';
