@@ -1,10 +1,10 @@
 import { render } from 'solid-js/web';
 import { App } from './ui/App';
-import { createJournalLoader } from './ui/app-data';
+import { createAppData } from './ui/app-data';
 import { loadCatalog } from './ui/i18n/i18n';
 import { isLocale, type Locale } from './ui/i18n/types';
 import { PacelineDB } from './storage/db';
-import { ensureDeviceProfile, getSetting, setSetting } from './storage/profile';
+import { loadDeviceProfile, getSetting, setSetting } from './storage/profile';
 import { requestPersistentStorage } from './pwa/register';
 import './ui/styles.css';
 
@@ -61,10 +61,10 @@ async function start(): Promise<void> {
   const root = document.getElementById('root');
   if (!root) return;
   const db = new PacelineDB();
-  let circleId: string;
+  let profile: Awaited<ReturnType<typeof loadDeviceProfile>>;
   let locale: Locale;
   try {
-    circleId = await ensureDeviceProfile(db);
+    profile = await loadDeviceProfile(db);
     locale = await firstRunDefaults(db);
   } catch (e) {
     renderStorageFailure(root, browserLocale(), e);
@@ -72,12 +72,12 @@ async function start(): Promise<void> {
   }
   const catalog = await loadCatalog(locale);
   document.documentElement.lang = locale;
-  const journal = createJournalLoader(db, circleId);
+  const data = createAppData(db, profile.circleId, profile.role);
   root.replaceChildren();
   render(
     () => (
       <App
-        data={{ db, circleId, journal }}
+        data={data}
         locale={locale}
         catalog={catalog}
         onLocaleChange={(l) => void setSetting(db, 'locale', l)}

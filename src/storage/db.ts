@@ -4,8 +4,8 @@
  */
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { InstrumentId, JournalRecord, RecordKind } from '../domain/records';
-import type { CircleRow, CircleSummaryRow, ReadMarkRow } from './circle-rows';
-import type { DeviceKeyRow, DocKeyRow, MembershipRow, OutboxRow, OwnerKeyRow, PendingRow, SyncDocRow } from './sync-rows';
+import type { CircleRole, CircleRow, CircleSummaryRow, ReadMarkRow } from './circle-rows';
+import type { DeviceKeyRow, DocKeyRow, InviteClaimRow, MembershipRow, OutboxRow, OwnerKeyRow, PendingRow, SyncDocRow } from './sync-rows';
 
 /** One Yjs update of one document. The log for a docKey, in seq order, is the document. */
 export interface DocUpdateRow {
@@ -78,7 +78,10 @@ export interface LatestScoreRow {
 /** Local-only device profile; key is always 'device'. */
 export interface ProfileRow {
   key: 'device';
+  /** The circle this device works in: the patient's own (patient, caregiver), the last opened (clinician). */
   circleId: string;
+  /** Who uses this device; absent means 'patient' (every profile written before roles existed). */
+  role?: CircleRole;
   createdAt: string;
   schemaVersion: number;
 }
@@ -130,14 +133,16 @@ const VERSIONS: ReadonlyArray<{
     // An index that carries each outbox row's change count, so the sync line counts waiting
     // changes from keys alone (a first share of five years is megabytes of sealed rows that
     // a cold start must not read). Local-only tables for care circles: the circles this
-    // device belongs to (a clinician has many), read marks of message threads, and one
-    // summary row per circle for the clinician's panel (derived: rebuildable).
+    // device belongs to (a clinician has many), read marks of message threads, one summary
+    // row per circle for the clinician's panel (derived: rebuildable), and invitations this
+    // device accepted but has not claimed at the relay yet.
     version: 3,
     stores: {
       syncOutbox: '[docKey+devSeq], [docKey+devSeq+changes]',
       circles: 'circleId',
       readMarks: '[circleId+threadId]',
       circleSummaries: 'circleId',
+      inviteClaims: 'circleId',
     },
   },
   // Version 4 goes here, with its upgrade(), and a fixture test of version 3 in
@@ -165,6 +170,7 @@ export class PacelineDB extends Dexie {
   /** Compound primary key [circleId, threadId]. */
   declare readMarks: Table<ReadMarkRow, [string, string]>;
   declare circleSummaries: EntityTable<CircleSummaryRow, 'circleId'>;
+  declare inviteClaims: EntityTable<InviteClaimRow, 'circleId'>;
 
   constructor(name: string = DEFAULT_DB_NAME) {
     super(name);

@@ -26,6 +26,27 @@ export async function putDeviceKeyOnce(db: PacelineDB, publicKey: Uint8Array, pr
   });
 }
 
+/** The device's X25519 box key row, if one was created. */
+export function getBoxKey(db: PacelineDB): Promise<DeviceKeyRow | undefined> {
+  return db.deviceKeys.get('box');
+}
+
+/** Stores the box key unless one exists (first writer wins across tabs); returns the stored row. */
+export async function putBoxKeyOnce(db: PacelineDB, publicKey: Uint8Array, privateKey: CryptoKey, now: number = Date.now()): Promise<DeviceKeyRow> {
+  return db.transaction('rw', db.deviceKeys, async () => {
+    const existing = await db.deviceKeys.get('box');
+    if (existing) return existing;
+    const row: DeviceKeyRow = { id: 'box', publicKey: publicKey as StoredBytes, privateKey, createdAt: now, schemaVersion: SYNC_ROW_VERSION };
+    await db.deviceKeys.put(row);
+    return row;
+  });
+}
+
+/** Stores an owner key handed over with an invitation (a clinician set the circle up for its patient). */
+export async function putOwnerKey(db: PacelineDB, circleId: string, publicKey: Uint8Array, privateKey: CryptoKey, now: number = Date.now()): Promise<void> {
+  await db.ownerKeys.put({ circleId, publicKey: publicKey as StoredBytes, privateKey, createdAt: now, schemaVersion: SYNC_ROW_VERSION });
+}
+
 /** The owner key of a circle this device created, if any. */
 export function getOwnerKey(db: PacelineDB, circleId: string): Promise<OwnerKeyRow | undefined> {
   return db.ownerKeys.get(circleId);

@@ -4,6 +4,7 @@
  */
 import { newId } from '../domain/ids';
 import { validateCadence } from '../domain/schedule';
+import type { CircleRole } from './circle-rows';
 import type { PacelineDB } from './db';
 
 export const PROFILE_SCHEMA_VERSION = 1;
@@ -69,14 +70,32 @@ export const reportToConsole = (p: SettingProblem): void => {
 
 /** The device's circle id, creating the profile (and the circle id) on first run. */
 export async function ensureDeviceProfile(db: PacelineDB, now: Date = new Date()): Promise<string> {
+  return (await loadDeviceProfile(db, now)).circleId;
+}
+
+/** The device's circle and role ('patient' unless set up otherwise), creating the profile on first run. */
+export async function loadDeviceProfile(db: PacelineDB, now: Date = new Date()): Promise<{ circleId: string; role: CircleRole }> {
   // One rw transaction: two tabs opening at first run cannot both create a circle.
   return db.transaction('rw', db.profile, async () => {
     const existing = await db.profile.get('device');
-    if (existing) return existing.circleId;
+    if (existing) return { circleId: existing.circleId, role: isCircleRole(existing.role) ? existing.role : 'patient' };
     const circleId = newId(now.getTime());
     await db.profile.put({ key: 'device', circleId, createdAt: now.toISOString(), schemaVersion: PROFILE_SCHEMA_VERSION });
-    return circleId;
+    return { circleId, role: 'patient' as const };
   });
+}
+
+/** Sets who uses this device and the circle it works in (joining a circle, setting up as a clinician). */
+export async function setDeviceProfile(db: PacelineDB, change: { circleId?: string; role?: CircleRole }): Promise<void> {
+  await db.transaction('rw', db.profile, async () => {
+    const existing = await db.profile.get('device');
+    if (!existing) throw new Error('no device profile yet');
+    await db.profile.put({ ...existing, ...(change.circleId ? { circleId: change.circleId } : {}), ...(change.role ? { role: change.role } : {}) });
+  });
+}
+
+function isCircleRole(value: unknown): value is CircleRole {
+  return value === 'patient' || value === 'caregiver' || value === 'clinician';
 }
 
 /** A setting's value; its default when unset or corrupt (corrupt ones are reported). */

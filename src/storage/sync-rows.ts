@@ -79,9 +79,12 @@ export interface SyncDocRow {
   devices: Record<string, SeenDevice>;
 }
 
-/** This device's Ed25519 signing key; the private key is a non-extractable CryptoKey (structured-cloneable). */
+/**
+ * This device's keys: 'device' is the Ed25519 signing key, 'box' the X25519 key that opens
+ * key bundles; private keys are non-extractable CryptoKeys (structured-cloneable).
+ */
 export interface DeviceKeyRow {
-  id: 'device';
+  id: 'device' | 'box';
   publicKey: StoredBytes;
   privateKey: CryptoKey;
   createdAt: number;
@@ -115,5 +118,22 @@ export interface MembershipRow {
   /** Highest version the relay is known to hold (it sent it to us); higher ones are published on connect. */
   relayVersion: number;
   updatedAt: number;
+  schemaVersion: number;
+}
+
+/**
+ * An invitation this device accepted (schema v3): it claims the invitation at the relay on
+ * its next connection by signing, with the invitation key, a membership version that puts
+ * its own device key in the invitation's place. Deleted once the relay has that version.
+ */
+export interface InviteClaimRow {
+  circleId: string;
+  /** The invitation key (Ed25519), imported non-extractable. */
+  invitePk: StoredBytes;
+  inviteKey: CryptoKey;
+  /** writeSignedMembership bytes of the version that added the invitation. */
+  inviteLink: StoredBytes;
+  claimBy: number;
+  acceptedAt: number;
   schemaVersion: number;
 }

@@ -3,7 +3,8 @@
 // relay sends about membership is checked here link by link before it is believed.
 
 import type { PacelineDB } from '../storage/db';
-import { getMembership, listDocKeys, markRelayVersion, putMembership } from '../storage/key-store';
+import { addDocKeys, getMembership, listDocKeys, markRelayVersion, putMembership } from '../storage/key-store';
+import { type BoxKeys, openBundle } from './membership-keys';
 import { type Bytes, bytesEqual } from './codec-bytes';
 import { type DocKey, importDocKey } from './crypto';
 import { type CircleId, type DocId, LIMITS, type Result } from './protocol';
@@ -32,10 +33,14 @@ export class CircleTrust {
     readonly ownerPk: Bytes,
     private chain: SignedMembership[],
     private relayHas: number,
+    private readonly recipient: { devicePk: Bytes; box: BoxKeys } | undefined,
   ) {}
 
-  /** Loads a circle's stored trust state; null when this device has no membership row for it. */
-  static async load(db: PacelineDB, circleId: CircleId): Promise<CircleTrust | null> {
+  /**
+   * Loads a circle's stored trust state; null when this device has no membership row for it.
+   * With `recipient`, key bundles sealed to this device in new versions are opened and stored.
+   */
+  static async load(db: PacelineDB, circleId: CircleId, recipient?: { devicePk: Bytes; box: BoxKeys }): Promise<CircleTrust | null> {
     const row = await getMembership(db, circleId);
     if (!row) return null;
     const chain: SignedMembership[] = [];
@@ -45,7 +50,7 @@ export class CircleTrust {
       if (!link.ok) throw new Error(`stored membership link of ${circleId} does not decode: ${link.error.code}`);
       chain.push(link.value);
     }
-    return new CircleTrust(db, circleId, row.ownerPk, chain, row.relayVersion);
+    return new CircleTrust(db, circleId, row.ownerPk, chain, row.relayVersion, recipient);
   }
 
   /** The newest verified version, or null before the first link arrived (a joining device). */
@@ -110,6 +115,8 @@ export class CircleTrust {
     const chain = [...this.chain, ...fresh];
     const relayHas = Math.max(this.relayHas, Math.min(highest, chain.length));
     try {
+      // New document keys sealed to this device are stored before the versions that name their epoch are believed.
+      if (this.recipient) await this.storeBundledKeys(fresh, this.recipient);
       if (fresh.length > 0) {
         const stored = await putMembership(this.db, { circleId: this.circleId, ownerPk: this.ownerPk, links: chain.map(writeSignedMembership), relayVersion: relayHas });
         if (!stored) return { ok: false, error: { code: 'fork', version: chain.length } };
@@ -122,9 +129,23 @@ export class CircleTrust {
     return { ok: true, value: fresh.length };
   }
 
+  private async storeBundledKeys(links: readonly SignedMembership[], recipient: { devicePk: Bytes; box: BoxKeys }): Promise<void> {
+    const rows = [];
+    for (const link of links) {
+      // A bundle that does not open (tampered, or sealed to an older box key) leaves the keys missing:
+      // the documents then wait for a key, visibly, rather than failing here.
+      const opened = await openBundle(link.body, recipient.devicePk, recipient.box);
+      if (opened.ok) rows.push(...opened.value.map((k) => ({ docKey: `${this.circleId}/${k.docClass}`, epoch: k.epoch, material: k.material })));
+    }
+    if (rows.length > 0) {
+      await addDocKeys(this.db, rows);
+      this.keys.clear();
+    }
+  }
+
   /** Reloads the chain from storage (after this device signed a new version). */
   async reload(): Promise<void> {
-    const fresh = await CircleTrust.load(this.db, this.circleId);
+    const fresh = await CircleTrust.load(this.db, this.circleId, this.recipient);
     if (fresh && fresh.chain.length >= this.chain.length) {
       this.chain = fresh.chain;
       this.relayHas = Math.max(this.relayHas, fresh.relayHas);

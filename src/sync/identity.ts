@@ -4,12 +4,13 @@
 // Key distribution itself (sealing material to a member's device) is the pairing flow's job.
 
 import type { DocName, PacelineDB } from '../storage/db';
-import { addDocKeys, createCircleRecords, getDeviceKey, getMembership, getOwnerKey, putDeviceKeyOnce, putMembership } from '../storage/key-store';
+import { addDocKeys, createCircleRecords, getBoxKey, getDeviceKey, getMembership, getOwnerKey, putBoxKeyOnce, putDeviceKeyOnce, putMembership } from '../storage/key-store';
 import { enableSharing } from '../storage/sync-store';
 import { type Bytes, bytesEqual } from './codec-bytes';
 import { type DeviceKeys, generateDeviceKeys, generateDocKeyMaterial, isWeakPublicKey } from './crypto';
 import { type CircleId, DOC_CLASSES, type DocClass, LIMITS, type Result, type Role, isCircleId } from './protocol';
-import { type Member, type Membership, type SignedMembership, membershipHash, readSignedMembership, signMembership, writeSignedMembership } from './protocol-membership';
+import { type Member, type Membership, type SignedMembership, mayRead, membershipHash, readSignedMembership, signMembership, writeSignedMembership } from './protocol-membership';
+import { type BoxKeys, type BundledKey, generateBoxKeys, sealBundles } from './membership-keys';
 
 /** The first key epoch of a circle. */
 export const FIRST_KEY_EPOCH = 1;
@@ -24,18 +25,36 @@ export async function loadOrCreateDeviceKeys(db: PacelineDB): Promise<DeviceKeys
   return { publicKey: row.publicKey, privateKey: row.privateKey };
 }
 
-export type CircleError = 'invalid-circle-id' | 'exists' | 'not-owner' | 'no-membership' | 'weak-key' | 'already-member' | 'not-member' | 'too-many-members';
+/** This device's X25519 key for key bundles, created on first use. */
+export async function loadOrCreateBoxKeys(db: PacelineDB): Promise<BoxKeys> {
+  const existing = await getBoxKey(db);
+  if (existing) return { publicKey: existing.publicKey, privateKey: existing.privateKey };
+  const fresh = await generateBoxKeys();
+  const row = await putBoxKeyOnce(db, fresh.publicKey, fresh.privateKey);
+  return { publicKey: row.publicKey, privateKey: row.privateKey };
+}
+
+export type CircleError = 'invalid-circle-id' | 'exists' | 'not-owner' | 'no-membership' | 'weak-key' | 'already-member' | 'not-member' | 'too-many-members' | 'not-caregiver';
 
 /**
  * Creates a circle this device owns: a fresh owner key, the genesis membership (this device
  * as the patient) and document key material for every class at the first epoch.
  */
-export async function createCircle(db: PacelineDB, device: DeviceKeys, circleId: CircleId, now: number = Date.now()): Promise<Result<SignedMembership, CircleError>> {
+export async function createCircle(
+  db: PacelineDB,
+  device: DeviceKeys,
+  circleId: CircleId,
+  now: number = Date.now(),
+  options: { role?: 'patient' | 'clinician' } = {},
+): Promise<Result<SignedMembership, CircleError>> {
   if (!isCircleId(circleId)) return { ok: false, error: 'invalid-circle-id' };
   // The owner key stays on this device as a non-extractable CryptoKey; it signs membership only.
-  const owner = await generateDeviceKeys();
+  // A clinician setting a circle up for a patient holds it extractable, to hand it over in the patient's invitation.
+  const role = options.role ?? 'patient';
+  const owner = await generateDeviceKeys({ wrappable: role === 'clinician' });
+  const box = await loadOrCreateBoxKeys(db);
   const genesis = await signMembership(
-    { circleId, version: 1, prevHash: null, keyEpoch: FIRST_KEY_EPOCH, members: [{ devicePk: device.publicKey, role: 'patient', delegate: false }], issuedAt: now },
+    { circleId, version: 1, prevHash: null, keyEpoch: FIRST_KEY_EPOCH, members: [{ devicePk: device.publicKey, role, delegate: role === 'clinician', boxPk: box.publicKey }], issuedAt: now },
     owner,
   );
   const keys = DOC_CLASSES.map((docClass) => ({ docKey: `${circleId}/${docClass}`, epoch: FIRST_KEY_EPOCH, material: generateDocKeyMaterial() }));
@@ -58,28 +77,82 @@ async function ownerContext(db: PacelineDB, circleId: CircleId): Promise<Result<
 async function appendVersion(
   db: PacelineDB,
   ctx: { owner: DeviceKeys; chain: SignedMembership[]; relayVersion: number; ownerPk: Bytes },
-  next: (prev: Membership) => Omit<Membership, 'circleId' | 'version' | 'prevHash'>,
+  next: (prev: Membership, version: number) => Omit<Membership, 'circleId' | 'version' | 'prevHash'> | Promise<Omit<Membership, 'circleId' | 'version' | 'prevHash'>>,
 ): Promise<Result<SignedMembership, CircleError>> {
   const prev = (ctx.chain.at(-1) as SignedMembership).body;
-  const signed = await signMembership({ circleId: prev.circleId, version: prev.version + 1, prevHash: await membershipHash(prev), ...next(prev) }, ctx.owner);
+  const body = await next(prev, prev.version + 1);
+  const signed = await signMembership({ circleId: prev.circleId, version: prev.version + 1, prevHash: await membershipHash(prev), ...body }, ctx.owner);
   const links = [...ctx.chain, signed].map(writeSignedMembership);
   const stored = await putMembership(db, { circleId: prev.circleId, ownerPk: ctx.ownerPk, links, relayVersion: ctx.relayVersion });
   return stored ? { ok: true, value: signed } : { ok: false, error: 'exists' };
+}
+
+/** The circle's document keys (all epochs) that a member may read. */
+export async function keysForMember(db: PacelineDB, circleId: CircleId, member: Pick<Member, 'role' | 'journal' | 'claimBy'>, epoch?: number): Promise<BundledKey[]> {
+  const all = await exportDocKeys(db, circleId);
+  return all.filter((k) => mayRead({ devicePk: new Uint8Array(32), delegate: false, ...member, claimBy: 0 }, k.docClass) && (epoch === undefined || k.epoch === epoch));
+}
+
+/** Seals keys of `epoch` (or all epochs) to every box-keyed, claimed member of `members`. */
+async function bundlesFor(db: PacelineDB, circleId: CircleId, version: number, members: readonly Member[], epoch?: number, only?: (m: Member) => boolean) {
+  const recipients = [];
+  for (const m of members) {
+    if (!m.boxPk || (m.claimBy ?? 0) > 0 || (only && !only(m))) continue;
+    const keys = await keysForMember(db, circleId, m, epoch);
+    if (keys.length > 0) recipients.push({ devicePk: m.devicePk, boxPk: m.boxPk, keys });
+  }
+  return recipients.length > 0 ? sealBundles(circleId, version, recipients) : {};
+}
+
+/** Appends an owner-signed version that replaces the member list, rotating keys (with bundles) when someone loses access. */
+async function rotate(db: PacelineDB, circleId: CircleId, members: (prev: Membership) => Member[], now: number): Promise<Result<SignedMembership, CircleError>> {
+  const ctx = await ownerContext(db, circleId);
+  if (!ctx.ok) return ctx;
+  const prev = (ctx.value.chain.at(-1) as SignedMembership).body;
+  const epoch = prev.keyEpoch + 1;
+  // Keys first: a crash after this leaves unused material for an epoch nobody signed, which is harmless.
+  await addDocKeys(db, DOC_CLASSES.map((docClass) => ({ docKey: `${circleId}/${docClass}`, epoch, material: generateDocKeyMaterial() })), now);
+  return appendVersion(db, ctx.value, async (p, version) => {
+    const list = members(p);
+    return { keyEpoch: epoch, members: list, issuedAt: now, ...(await bundlesFor(db, circleId, version, list, epoch)) };
+  });
 }
 
 /**
  * Adds a device to a circle this device owns (no key rotation: nobody loses access). The new
  * version is published on the next connect, or at once with provider.refreshCircle().
  */
-export async function addMember(db: PacelineDB, circleId: CircleId, member: { devicePk: Bytes; role: Role; delegate?: boolean }, now: number = Date.now()): Promise<Result<SignedMembership, CircleError>> {
+export async function addMember(
+  db: PacelineDB,
+  circleId: CircleId,
+  member: { devicePk: Bytes; role: Role; delegate?: boolean; journal?: boolean; boxPk?: Bytes },
+  now: number = Date.now(),
+): Promise<Result<SignedMembership, CircleError>> {
   if (isWeakPublicKey(member.devicePk)) return { ok: false, error: 'weak-key' };
   const ctx = await ownerContext(db, circleId);
   if (!ctx.ok) return ctx;
   const prev = (ctx.value.chain.at(-1) as SignedMembership).body;
   if (prev.members.some((m) => bytesEqual(m.devicePk, member.devicePk))) return { ok: false, error: 'already-member' };
   if (prev.members.length >= LIMITS.maxMembers) return { ok: false, error: 'too-many-members' };
-  const added: Member = { devicePk: member.devicePk, role: member.role, delegate: member.role === 'clinician' && (member.delegate ?? false) };
+  const added: Member = {
+    devicePk: member.devicePk,
+    role: member.role,
+    delegate: member.role === 'clinician' && (member.delegate ?? false),
+    ...(member.role === 'caregiver' && member.journal ? { journal: true } : {}),
+    ...(member.boxPk ? { boxPk: member.boxPk } : {}),
+  };
   return appendVersion(db, ctx.value, (p) => ({ keyEpoch: p.keyEpoch, members: [...p.members, added], issuedAt: now }));
+}
+
+/** Adds a member entry prepared by the caller (an invitation: pending, with claimBy), signed by the owner key. */
+export async function addPreparedMember(db: PacelineDB, circleId: CircleId, member: Member, now: number = Date.now()): Promise<Result<SignedMembership, CircleError>> {
+  if (isWeakPublicKey(member.devicePk)) return { ok: false, error: 'weak-key' };
+  const ctx = await ownerContext(db, circleId);
+  if (!ctx.ok) return ctx;
+  const prev = (ctx.value.chain.at(-1) as SignedMembership).body;
+  if (prev.members.some((m) => bytesEqual(m.devicePk, member.devicePk))) return { ok: false, error: 'already-member' };
+  if (prev.members.length >= LIMITS.maxMembers) return { ok: false, error: 'too-many-members' };
+  return appendVersion(db, ctx.value, (p) => ({ keyEpoch: p.keyEpoch, members: [...p.members, member], issuedAt: now }));
 }
 
 /**
@@ -88,14 +161,38 @@ export async function addMember(db: PacelineDB, circleId: CircleId, member: { de
  * new version; the remaining members need the new keys (pairing flow) before they can read.
  */
 export async function removeMember(db: PacelineDB, circleId: CircleId, devicePk: Bytes, now: number = Date.now()): Promise<Result<SignedMembership, CircleError>> {
+  const membership = await getMembership(db, circleId);
+  const last = membership?.links.at(-1);
+  const current = last ? readSignedMembership(last) : null;
+  if (current?.ok && !current.value.body.members.some((m) => bytesEqual(m.devicePk, devicePk))) return { ok: false, error: 'not-member' };
+  return rotate(db, circleId, (p) => p.members.filter((m) => !bytesEqual(m.devicePk, devicePk)), now);
+}
+
+/**
+ * The patient's choice to share the journal with a caregiver device. Sharing seals every
+ * journal key to that device in the new version; stopping rotates all keys, so nothing
+ * written from then on reaches it.
+ */
+export async function setCaregiverJournal(db: PacelineDB, circleId: CircleId, devicePk: Bytes, shared: boolean, now: number = Date.now()): Promise<Result<SignedMembership, CircleError>> {
   const ctx = await ownerContext(db, circleId);
   if (!ctx.ok) return ctx;
   const prev = (ctx.value.chain.at(-1) as SignedMembership).body;
-  if (!prev.members.some((m) => bytesEqual(m.devicePk, devicePk))) return { ok: false, error: 'not-member' };
-  const epoch = prev.keyEpoch + 1;
-  // Keys first: a crash after this leaves unused material for an epoch nobody signed, which is harmless.
-  await addDocKeys(db, DOC_CLASSES.map((docClass) => ({ docKey: `${circleId}/${docClass}`, epoch, material: generateDocKeyMaterial() })), now);
-  return appendVersion(db, ctx.value, (p) => ({ keyEpoch: epoch, members: p.members.filter((m) => !bytesEqual(m.devicePk, devicePk)), issuedAt: now }));
+  const target = prev.members.find((m) => bytesEqual(m.devicePk, devicePk));
+  if (!target) return { ok: false, error: 'not-member' };
+  if (target.role !== 'caregiver') return { ok: false, error: 'not-caregiver' };
+  if (Boolean(target.journal) === shared) return { ok: true, value: ctx.value.chain.at(-1) as SignedMembership };
+  const toggled = (members: readonly Member[]) => members.map((m) => (bytesEqual(m.devicePk, devicePk) ? { ...m, journal: shared || undefined } : m)).map(cleanMember);
+  if (!shared) return rotate(db, circleId, (p) => toggled(p.members), now);
+  return appendVersion(db, ctx.value, async (p, version) => {
+    const list = toggled(p.members);
+    return { keyEpoch: p.keyEpoch, members: list, issuedAt: now, ...(await bundlesFor(db, circleId, version, list, undefined, (m) => bytesEqual(m.devicePk, devicePk))) };
+  });
+}
+
+/** Drops undefined optional fields (exactOptionalPropertyTypes). */
+function cleanMember(m: Member & { journal?: boolean | undefined }): Member {
+  const { journal, ...rest } = m;
+  return journal ? { ...rest, journal } : rest;
 }
 
 /** Document key material this device holds for a circle, to hand to a member through the pairing flow. */

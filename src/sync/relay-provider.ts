@@ -11,6 +11,8 @@ import { CircleTrust } from './circle-trust';
 import { RelayConnection, type WebSocketConstructor } from './connection';
 import type { DeviceKeys, DocKey } from './crypto';
 import { DocSync, type DocSyncHost } from './doc-sync';
+import { type ClaimOutcome, InviteClaim } from './invite-claim';
+import type { BoxKeys } from './membership-keys';
 import { type CircleId, type ClientMessage, type DocId, type RelayLimits, type RelayMessage, type Result, assertNever } from './protocol';
 import type { SignedMembership } from './protocol-membership';
 import type { SealedEnvelope, SnapshotHeader } from './protocol-envelope';
@@ -26,6 +28,10 @@ export interface RelayProviderOptions {
   /** The relay's http(s) origin, e.g. 'https://clinic.example.org' (usually the app's own origin). */
   relayUrl: string;
   device: DeviceKeys;
+  /** This device's X25519 key: needed to claim invitations (and to open key bundles). */
+  box?: BoxKeys;
+  /** Told when an invitation this device accepted was claimed, or why it could not be. */
+  onClaim?: (circleId: CircleId, outcome: ClaimOutcome) => void;
   /** Defaults to the platform WebSocket; Node tests pass the `ws` package's class. */
   WebSocket?: WebSocketConstructor;
   /** The relay id the welcome must carry; defaults to the origin of the WebSocket URL. */
@@ -49,6 +55,8 @@ export class RelayProvider {
   private readonly conn: RelayConnection;
   private readonly docs = new Map<DocId, DocSync>();
   private readonly circles = new Map<CircleId, CircleTrust>();
+  /** Invitations accepted here and not claimed yet: their circles' documents wait for the claim. */
+  private readonly claims = new Map<CircleId, InviteClaim>();
   private inbound: Promise<unknown> = Promise.resolve();
   private pushQueue: Array<Extract<ClientMessage, { type: 'push' | 'snapshot' }>> = [];
   private pushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -106,8 +114,11 @@ export class RelayProvider {
   async addDoc(store: SyncableDoc): Promise<Result<DocId, AddDocError>> {
     const docId = docIdOfDoc(store.circleId, store.docName);
     if (this.docs.has(docId)) return { ok: true, value: docId };
-    const trust = this.circles.get(store.circleId) ?? (await CircleTrust.load(this.opts.db, store.circleId));
+    const known = this.circles.get(store.circleId);
+    const recipient = this.opts.box ? { devicePk: this.opts.device.publicKey, box: this.opts.box } : undefined;
+    const trust = known ?? (await CircleTrust.load(this.opts.db, store.circleId, recipient));
     if (!trust) return { ok: false, error: 'no-membership' };
+    if (!known) await this.loadClaim(store.circleId);
     this.circles.set(store.circleId, trust);
     const sync = await DocSync.open(this.host, store, docId, trust);
     if (!sync) return { ok: false, error: 'not-shared' };
@@ -115,7 +126,7 @@ export class RelayProvider {
     this.publishCircleStatus(store.circleId);
     if (this.conn.ready) {
       this.publishMembership(trust);
-      sync.connected();
+      if (!this.claims.has(store.circleId)) sync.connected();
     }
     return { ok: true, value: docId };
   }
@@ -197,8 +208,10 @@ export class RelayProvider {
     this.bucket = new TokenBucket(limits.pushesPerSecond, limits.pushesPerSecond, this.now());
     this.republished.clear();
     for (const trust of this.circles.values()) this.publishMembership(trust);
+    for (const claim of this.claims.values()) claim.connected();
     let subscribed = 0;
     for (const d of this.docs.values()) {
+      if (this.claims.has(d.circleId)) continue;
       if (subscribed++ >= limits.maxSubscriptions) {
         this.statusStore.patchDoc(d.docId, { lastIssue: { code: 'relay-error', error: 'too-many-documents', docId: d.docId } });
         continue;
@@ -212,6 +225,7 @@ export class RelayProvider {
     if (this.pushTimer) clearTimeout(this.pushTimer);
     this.pushTimer = null;
     for (const d of this.docs.values()) d.disconnected();
+    for (const claim of this.claims.values()) claim.disconnected();
   }
 
   /**
@@ -241,6 +255,8 @@ export class RelayProvider {
       case 'error': {
         const ref = msg.ref;
         if (ref && ref.kind !== 'membership') return this.docs.get(ref.docId)?.onError(msg.code, ref);
+        const claim = ref?.kind === 'membership' ? this.claims.get(ref.circleId) : undefined;
+        if (claim) return claim.onError(msg.code, msg.message);
         if (ref?.kind === 'membership') this.circleIssue(ref.circleId, { code: 'membership-rejected', reason: msg.code });
         else this.statusStore.reportIssue({ code: 'relay-error', error: msg.code });
         return undefined;
@@ -267,8 +283,31 @@ export class RelayProvider {
     for (const d of this.docs.values()) if (d.circleId === circleId) d.connected();
   }
 
+  private async loadClaim(circleId: CircleId): Promise<void> {
+    if (!this.opts.box) return;
+    const claim = await InviteClaim.load(this.opts.db, circleId, this.opts.device, this.opts.box, (msg) => this.conn.send(msg), (outcome) => this.claimFinished(circleId, outcome));
+    if (!claim) return;
+    this.claims.set(circleId, claim);
+    if (this.conn.ready) claim.connected();
+  }
+
+  private claimFinished(circleId: CircleId, outcome: ClaimOutcome): void {
+    const claim = this.claims.get(circleId);
+    if (claim?.done) this.claims.delete(circleId);
+    this.opts.onClaim?.(circleId, outcome);
+    if (!outcome.ok) {
+      this.circleIssue(circleId, { code: 'membership-rejected', reason: outcome.error });
+      return;
+    }
+    // A member now: the circle's documents subscribe, and the chain arrives from genesis.
+    if (this.conn.ready) for (const d of this.docs.values()) if (d.circleId === circleId) d.connected();
+    this.publishCircleStatus(circleId);
+  }
+
   private async receiveMembership(chain: SignedMembership[]): Promise<void> {
     const circleId = chain[0]?.body.circleId;
+    const claim = circleId === undefined ? undefined : this.claims.get(circleId);
+    if (claim && !claim.done) return claim.receive(chain);
     const trust = circleId === undefined ? undefined : this.circles.get(circleId);
     if (!trust || circleId === undefined) return;
     const received = await trust.receive(chain);

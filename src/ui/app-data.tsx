@@ -1,26 +1,79 @@
 import { createContext, useContext, type JSX } from 'solid-js';
+import type { CircleRole } from '../storage/circle-rows';
+import type { CircleDocs } from '../storage/circle-docs';
 import type { PacelineDB } from '../storage/db';
 import type { JournalStore } from '../storage/journal-store';
 
-/** What every feature needs: the local database, the patient's circle, and the journal store. */
+/** What every feature needs: the local database, the circle, this device's role, and lazy stores. */
 export interface AppData {
   db: PacelineDB;
+  /** The circle this device works in (a clinician's patient views name theirs in the route). */
   circleId: string;
+  /** Who uses this device: 'patient' unless it was set up for a caregiver or a clinician. */
+  role: CircleRole;
   /** The journal store, loaded on first use (it brings Yjs, kept off the landing bundle). */
   journal: () => Promise<JournalStore>;
+  /** Another circle's journal (a clinician reviewing a patient); the own circle's is `journal`. */
+  journalOf: (circleId: string) => Promise<JournalStore>;
+  /** A circle's plan, circle, messages and alerts documents, opened once per circle on first use. */
+  circleDocs: (circleId?: string) => Promise<CircleDocs>;
+  /** This device as the shared documents name authors: its public key, base64url (MemberRef). */
+  me: () => Promise<string>;
 }
 
 const AppDataContext = createContext<AppData>();
 
-/** Creates the lazy journal loader; the store is opened once and shared. */
-export function createJournalLoader(db: PacelineDB, circleId: string): () => Promise<JournalStore> {
-  let opening: Promise<JournalStore> | undefined;
+/** Runs `open` once and shares the result; a failure is not cached, so the next call retries. */
+function once<T>(open: () => Promise<T>): () => Promise<T> {
+  let opening: Promise<T> | undefined;
   return () => {
-    opening ??= import('../storage/journal-store').then((m) => m.openJournalStore(db, circleId)).catch((e: unknown) => {
-      opening = undefined; // let the next attempt retry instead of caching a failure
+    opening ??= open().catch((e: unknown) => {
+      opening = undefined;
       throw e;
     });
     return opening;
+  };
+}
+
+/** Creates the lazy journal loader; the store is opened once and shared. */
+export function createJournalLoader(db: PacelineDB, circleId: string): () => Promise<JournalStore> {
+  return once(() => import('../storage/journal-store').then((m) => m.openJournalStore(db, circleId)));
+}
+
+/** The lazy loaders of AppData for a device profile. */
+export function createAppData(db: PacelineDB, circleId: string, role: CircleRole): AppData {
+  const journal = createJournalLoader(db, circleId);
+  const journals = new Map<string, () => Promise<JournalStore>>([[circleId, journal]]);
+  const docs = new Map<string, () => Promise<CircleDocs>>();
+  return {
+    db,
+    circleId,
+    role,
+    journal,
+    journalOf(id) {
+      let load = journals.get(id);
+      if (!load) journals.set(id, (load = createJournalLoader(db, id)));
+      return load();
+    },
+    circleDocs(id = circleId) {
+      let load = docs.get(id);
+      if (!load) {
+        // A clinician's role is per circle (a patient device has one circle, in its profile).
+        load = once(async () => {
+          const [m, row] = await Promise.all([import('../storage/circle-docs'), db.circles.get(id)]);
+          return m.openCircleDocs(db, id, row?.role ?? role);
+        });
+        docs.set(id, load);
+      }
+      return load();
+    },
+    me: once(async () => {
+      const { loadOrCreateDeviceKeys } = await import('../sync/identity');
+      const keys = await loadOrCreateDeviceKeys(db);
+      let s = '';
+      for (const b of keys.publicKey) s += String.fromCharCode(b);
+      return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    }),
   };
 }
 

@@ -218,7 +218,7 @@ export interface Circle {
   doc(docClass: Parameters<typeof docIdOf>[1]): DocId;
 }
 
-const member = (keys: DeviceKeys, role: Member['role'], delegate = false): Member => ({ devicePk: keys.publicKey, role, delegate });
+const member = (keys: DeviceKeys, role: Member['role'], delegate = false): Member => ({ devicePk: keys.publicKey, role, delegate, ...(role === 'caregiver' ? { journal: true } : {}) });
 
 /** Devices from fixed seeds, and a genesis membership: phone and tablet (patient), carer, doctor (delegate). */
 export async function makeCircle(circleId: string = CIRCLE, seedBase = 1): Promise<Circle> {

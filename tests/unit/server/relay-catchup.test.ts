@@ -82,7 +82,7 @@ describe('relay catch-up', () => {
     const carer = await RelayClient.connect(relay.relayUrl, circle.carer);
     carer.send({ type: 'subscribe', docId: circle.doc('alerts'), sinceSeq: 0, membershipVersion: 0 });
     expect(await carer.error(circle.doc('alerts'))).toMatchObject({ code: 'forbidden' });
-    // 'if-shared' (journal for a caregiver) is the patient's choice, made with keys: the relay allows it.
+    // 'if-shared' (journal for a caregiver): this caregiver carries the journal flag, so the relay allows it.
     await carer.catchUp(circle.doc('journal'));
     await carer.catchUp(circle.doc('plan'));
     carer.send({ type: 'subscribe', docId: circle.doc('messages'), sinceSeq: 0, membershipVersion: 0 });

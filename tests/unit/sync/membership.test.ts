@@ -31,7 +31,7 @@ async function cast(): Promise<Cast> {
   return { owner: owner!, phone: phone!, carer: carer!, doctor: doctor!, physio: physio!, stranger: stranger! };
 }
 
-const member = (keys: DeviceKeys, role: Member['role'], delegate = false): Member => ({ devicePk: keys.publicKey, role, delegate });
+const member = (keys: DeviceKeys, role: Member['role'], delegate = false): Member => ({ devicePk: keys.publicKey, role, delegate, ...(role === 'caregiver' ? { journal: true } : {}) });
 
 async function genesis(c: Cast): Promise<SignedMembership> {
   const body: Membership = {

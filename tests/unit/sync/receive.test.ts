@@ -23,7 +23,7 @@ interface Cast {
 async function cast(): Promise<Cast> {
   const p = await patientDevice(await deviceFromSeed(1));
   const [caregiver, clinician, stranger] = await Promise.all([deviceFromSeed(2), deviceFromSeed(4), deviceFromSeed(3)]);
-  if (!(await addMember(p.db, CIRCLE, { devicePk: caregiver.publicKey, role: 'caregiver' })).ok) throw new Error('add caregiver');
+  if (!(await addMember(p.db, CIRCLE, { devicePk: caregiver.publicKey, role: 'caregiver', journal: true })).ok) throw new Error('add caregiver');
   if (!(await addMember(p.db, CIRCLE, { devicePk: clinician.publicKey, role: 'clinician' })).ok) throw new Error('add clinician');
   await p.trust.reload();
   const key = (await p.trust.docKey(JOURNAL_ID, 1))!;

@@ -110,7 +110,7 @@ async function patient(relayUrl: string, keys: DeviceKeys, options: { Socket?: t
 
 /** Another member's device: added by the owner, joined with the keys it was given. */
 async function member(owner: Device, keys: DeviceKeys, role: Role, relayUrl: string, options: { Socket?: typeof WebSocket } = {}): Promise<Device> {
-  unwrap(await addMember(owner.db, CIRCLE, { devicePk: keys.publicKey, role }));
+  unwrap(await addMember(owner.db, CIRCLE, { devicePk: keys.publicKey, role, journal: role === 'caregiver' }));
   await owner.provider.refreshCircle(CIRCLE);
   const name = freshName(role);
   const db = new PacelineDB(name);
