@@ -14,6 +14,7 @@ import {
   type Membership,
   type MembershipError,
   type SignedMembership,
+  claimedInvitation,
   readSignedMembership,
   verifyMembershipSequence,
   writeSignedMembership,
@@ -61,6 +62,7 @@ export class MembershipCache {
   constructor(
     private readonly store: RelayStore,
     private readonly committer: GroupCommitter,
+    private readonly clock: () => number = Date.now,
     private readonly maxCircles = 10_000,
   ) {}
 
@@ -108,6 +110,13 @@ export class MembershipCache {
       if (!verified.ok) {
         const version = fresh[verified.error.index]?.body.version ?? 0;
         return { ok: false, error: { code: 'membership-rejected', version, reason: verified.error.error } };
+      }
+      // Invitations expire by the relay's clock: the inviter's and the claimer's clocks are not trusted for that.
+      let prev = circle?.chain.at(-1)?.body ?? null;
+      for (const link of fresh) {
+        const claimed = prev ? claimedInvitation(prev, link) : undefined;
+        if (claimed && this.clock() > (claimed.claimBy ?? 0)) return { ok: false, error: { code: 'membership-rejected', version: link.body.version, reason: 'invite-expired' } };
+        prev = link.body;
       }
       const now = this.states.get(circleId) ?? null;
       if (now !== circle || (now?.chain.length ?? 0) !== known || now?.stale) continue;

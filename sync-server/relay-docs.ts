@@ -9,9 +9,9 @@
 // assigned. The caller answers the client when `durable` resolves.
 
 import { type Bytes, bytesEqual, toHex } from '../src/sync/codec-bytes';
-import { type CircleId, type DocId, type ErrorCode, READ_RIGHTS, type Result, parseDocId } from '../src/sync/protocol';
+import { type CircleId, type DocId, type ErrorCode, type Result, parseDocId } from '../src/sync/protocol';
 import type { EnvelopeHeader, EphemeralHeader, SealedEnvelope, SnapshotHeader, UpdateHeader } from '../src/sync/protocol-envelope';
-import { authorizeWrite, findMember } from '../src/sync/protocol-membership';
+import { authorizeWrite, findMember, mayRead } from '../src/sync/protocol-membership';
 import { type DocLedger, type DocLedgers, pushKey } from './doc-ledger';
 import type { GroupCommitter } from './group-commit';
 import type { CircleState, MembershipCache } from './membership-cache';
@@ -184,7 +184,7 @@ export class DocService {
     if (!circle || !parsed) return { code: 'unknown-circle', message: 'no membership has been published for this circle' };
     const member = findMember(circle.current, devicePk);
     if (!member) return { code: 'forbidden', message: 'this device is not a member of the circle' };
-    if (READ_RIGHTS[parsed.docClass][member.role] === 'no') return { code: 'forbidden', message: "this role does not read this document's class" };
+    if (!mayRead(member, parsed.docClass)) return { code: 'forbidden', message: "this member does not read this document's class" };
     return null;
   }
 

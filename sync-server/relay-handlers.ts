@@ -268,7 +268,10 @@ export class FrameHandler {
     this.subscriptions.claimMembership(conn, circleId, first.body.version - 1);
     // Nothing new (a retransmission): acknowledge by sending the known links back once durable.
     if (!durable) {
-      this.after(circle.lastDurable, () => this.subscriptions.resendMembership(conn, circle, first.body.version, (chain.at(-1) ?? first).body.version));
+      // A device that is not in the circle yet (one claiming an invitation from the link's copy of
+      // the version that invited it) needs the versions after that too, to claim on top of the newest.
+      const upTo = conn.inCircle(circleId) ? (chain.at(-1) ?? first).body.version : circle.chain.length;
+      this.after(circle.lastDurable, () => this.subscriptions.resendMembership(conn, circle, first.body.version, upTo));
       return;
     }
     this.after(durable, (result) => {

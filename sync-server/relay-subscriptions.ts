@@ -82,7 +82,10 @@ export class Subscriptions {
     if (!set) this.byDoc.set(docId, (set = new Set()));
     set.add(conn);
     this.count++;
-    this.claimMembership(conn, parsed.circleId, msg.membershipVersion);
+    // The client says what it holds: a device that just claimed an invitation was sent only the
+    // versions from its invitation on, and now asks for the chain from genesis.
+    if (!conn.membershipSent) conn.membershipSent = new Map();
+    conn.membershipSent.set(parsed.circleId, Math.min(conn.membershipSent.get(parsed.circleId) ?? msg.membershipVersion, msg.membershipVersion));
     this.queue(conn, sub);
   }
 

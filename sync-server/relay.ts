@@ -70,7 +70,7 @@ export class Relay implements ConnectionHost {
         memberships?.invalidate();
       },
     });
-    memberships = new MembershipCache(store, this.committer);
+    memberships = new MembershipCache(store, this.committer, this.now);
     this.docs = new DocService(store, ledgers, memberships, this.committer, options.limits, this.now);
     subscriptions = new Subscriptions(store, ledgers, memberships, this.docs, options, log);
     this.subscriptions = subscriptions;

@@ -31,7 +31,7 @@ export function circleStatusOf(trust: CircleTrust, docs: readonly DocSync[], own
         if (at !== null && (lastSeenAt === null || at > lastSeenAt)) lastSeenAt = at;
       }
     }
-    return { device, role: member.role, delegate: member.delegate, isThisDevice: device === own, lastSeenAt, lastDevSeq, gaps };
+    return { device, role: member.role, delegate: member.delegate, pending: (member.claimBy ?? 0) > 0, isThisDevice: device === own, lastSeenAt, lastDevSeq, gaps };
   });
   return { circleId: trust.circleId, membershipVersion: trust.version, keyEpoch: current?.keyEpoch ?? 0, devices, lastIssue: null };
 }

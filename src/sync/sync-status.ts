@@ -58,6 +58,8 @@ export interface DeviceStatus {
   isThisDevice: boolean;
   /** Newest time an update of this device arrived here, over all documents (null: never). */
   lastSeenAt: number | null;
+  /** An invitation not claimed yet (not a device anyone uses). */
+  pending: boolean;
   /** Last devSeq seen per document. */
   lastDevSeq: Record<string, number>;
   /** devSeq jumps seen from this device (updates withheld). */

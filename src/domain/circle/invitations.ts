@@ -24,6 +24,11 @@ export interface Invitation {
   role: MemberRole;
   /** Who it is for, e.g. "Maria (daughter)". */
   name: string;
+  /**
+   * The invitation key (its public half) as the membership lists it until claimed: every
+   * member device can then tell whose device replaced it, and show this name for it.
+   */
+  invitePk?: MemberRef;
   createdBy: MemberRef;
   createdAt: IsoTime;
   expiresAt: IsoTime;
@@ -57,6 +62,7 @@ export function parseInvitation(value: unknown): Result<Invitation> {
     c.ulid('id', true);
     c.oneOf('role', MEMBER_ROLES, true);
     c.string('name', LIMITS.name, true);
+    checkMemberRef(c, obj, 'invitePk');
     checkMemberRef(c, obj, 'createdBy', true);
     c.time('createdAt', true);
     c.time('expiresAt', true);
@@ -91,6 +97,7 @@ export interface InvitationInput {
   name: string;
   /** Lifetime in ms, within INVITE_TTL_LIMITS_MS; default 7 days. */
   ttlMs?: number;
+  invitePk?: MemberRef;
 }
 
 /** A new open invitation from what the inviter typed; the name is trimmed. */
@@ -100,7 +107,7 @@ export function createInvitation(fields: InvitationInput, createdBy: MemberRef, 
     return { ok: false, error: [{ field: 'ttlMs', code: 'outOfRange', params: { ...INVITE_TTL_LIMITS_MS } }] };
   }
   return parseInvitation({
-    kind: 'invitation', id: newId(now.getTime()), role: fields.role, name: fields.name.trim(),
+    kind: 'invitation', id: newId(now.getTime()), role: fields.role, name: fields.name.trim(), ...(fields.invitePk ? { invitePk: fields.invitePk } : {}),
     createdBy, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + ttl).toISOString(),
     schemaVersion: CIRCLE_SCHEMA_VERSION,
   });
