@@ -11,6 +11,10 @@ import {
 import type { Result, ValidationError } from '../domain/records';
 import type { PacelineDB } from './db';
 import { openRecordDoc, type RecordDoc, type RecordDocOptions, type RecordDocSpec } from './record-doc';
+import { alertsScope, circleScope, planScope, type RemoteAuthor } from './remote-scope';
+import type * as Y from 'yjs';
+
+type ScopeCheck = typeof planScope;
 
 export type CircleRecord = MemberProfile | Invitation | ConsentRecord;
 export type CircleKind = CircleRecord['kind'];
@@ -82,6 +86,12 @@ export async function openCircleDocs(db: PacelineDB, circleId: string, role: 'pa
     openRecordDoc(db, circleId, 'messages', MESSAGES_SPEC, options),
     role === 'caregiver' ? Promise.resolve(null) : openRecordDoc(db, circleId, 'alerts', ALERTS_SPEC, { ...options, migrate: role === 'clinician' }),
   ]);
+  // Receiving devices enforce the limited write rights of the document table on every update.
+  const scoped = <D extends { doc: Y.Doc }>(store: D, spec: { parse: unknown }, scope: ScopeCheck): D =>
+    Object.assign(store, { remoteScope: (update: Uint8Array, author: RemoteAuthor, earlier: readonly Uint8Array[]) => scope(store.doc, spec.parse as never, update, author, earlier) });
+  scoped(plan, PLAN_SPEC, planScope);
+  scoped(circle, CIRCLE_SPEC, circleScope);
+  if (alerts) scoped(alerts, ALERTS_SPEC, alertsScope);
   return {
     plan, circle, messages, alerts,
     async close() {

@@ -25,4 +25,10 @@ export interface SyncableDoc {
   applyRemoteUpdate(update: Uint8Array, options?: RemoteUpdateOptions): Promise<Result<void, StorageError>>;
   /** Called after every committed change with its origin and update (null: memory was reset to storage). */
   onChange(listener: ChangeListener): () => void;
+  /**
+   * For documents some roles may write only in part: whether an update from `author` stays
+   * within its scope, judged on this document with `earlier` (accepted in the same delivery)
+   * applied first. Absent: the role's write right is all there is to check.
+   */
+  remoteScope?(update: Uint8Array, author: { role: 'patient' | 'caregiver' | 'clinician'; memberRef: string }, earlier: readonly Uint8Array[]): boolean;
 }

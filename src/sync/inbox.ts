@@ -17,6 +17,8 @@ import type { CircleTrust } from './circle-trust';
 import type { DocId, UpdateItem } from './protocol';
 import { type SealedEnvelope, type SnapshotHeader, type UpdateHeader, envelopeHash } from './protocol-envelope';
 import { type ReceiveContext, type Rejection, judgeSnapshot, judgeUpdate } from './receive';
+import { toMemberRef } from './circle-members';
+import type { Role } from './protocol';
 
 export interface InboxContext {
   readonly db: PacelineDB;
@@ -45,8 +47,10 @@ export type PageOutcome =
     }
   | { kind: 'failed'; error: StorageError };
 
-function receiveContext(ctx: InboxContext, devices: Record<string, SeenDevice>): ReceiveContext {
+function receiveContext(ctx: InboxContext, devices: Record<string, SeenDevice>, earlier: readonly Uint8Array[] = []): ReceiveContext {
+  const scope = ctx.store.remoteScope?.bind(ctx.store);
   return {
+    ...(scope ? { scope: (role: Role, devicePk: Bytes, plaintext: Bytes) => scope(plaintext, { role, memberRef: toMemberRef(devicePk) }, earlier) } : {}),
     ownPk: ctx.ownPk,
     ownNextDevSeq: ctx.state.nextDevSeq,
     newestEpoch: ctx.trust.current?.keyEpoch ?? 0,
@@ -86,8 +90,9 @@ export async function applyPage(ctx: InboxContext, items: readonly UpdateItem[])
   const first = fresh[0];
   if (first && first.seq !== ctx.state.cursor + 1) return { kind: 'gap', expected: ctx.state.cursor + 1, got: first.seq };
   const devices = { ...ctx.state.devices };
-  const judge = receiveContext(ctx, devices);
   const updates: Uint8Array[] = [];
+  // Updates accepted earlier in this page come before the next one in a scope check.
+  const judge = receiveContext(ctx, devices, updates);
   const rejected: Rejection[] = [];
   const withheld: string[] = [];
   let cursor = ctx.state.cursor;

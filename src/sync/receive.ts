@@ -12,8 +12,9 @@ import { authorizeWrite } from './protocol-membership';
 import type { EnvelopeHeader, SealedEnvelope, SnapshotHeader, UpdateHeader } from './protocol-envelope';
 import { openEnvelope } from './protocol-envelope';
 import { toHex } from './sync-ids';
+import { type Role, WRITE_RIGHTS, parseDocId } from './protocol';
 
-export type Rejection = 'bad-signature' | 'tampered' | 'unknown-signer' | 'forbidden' | 'wrong-epoch' | 'wrong-circle' | 'wrong-document';
+export type Rejection = 'bad-signature' | 'tampered' | 'unknown-signer' | 'forbidden' | 'wrong-epoch' | 'wrong-circle' | 'wrong-document' | 'out-of-scope';
 
 export type UpdateVerdict =
   /** Apply it. `gap`: the sender's previous devSeq never arrived (withheld by the relay). */
@@ -42,9 +43,11 @@ export interface ReceiveContext {
   lastSeen(device: string): number | undefined;
   /** True right after a snapshot: the next devSeq of each device is unknown, so no gap can be told. */
   readonly baselineFromSnapshot: boolean;
+  /** For a role with limited rights on this document: whether the opened update stays within them. */
+  scope?(role: Role, devicePk: Bytes, plaintext: Bytes): boolean;
 }
 
-type Authorized = { ok: true; key: DocKey } | { ok: false; verdict: { kind: 'reject'; reason: Rejection } | { kind: 'wait'; reason: 'membership' | 'key'; epoch: number } };
+type Authorized = { ok: true; key: DocKey; role: Role } | { ok: false; verdict: { kind: 'reject'; reason: Rejection } | { kind: 'wait'; reason: 'membership' | 'key'; epoch: number } };
 
 /** Membership for the envelope's epoch, the signer's right to write, and the key to open it. */
 async function authorize(header: EnvelopeHeader, ctx: ReceiveContext): Promise<Authorized> {
@@ -59,7 +62,7 @@ async function authorize(header: EnvelopeHeader, ctx: ReceiveContext): Promise<A
   if (!allowed.ok) return { ok: false, verdict: { kind: 'reject', reason: allowed.error } };
   const key = await ctx.docKey(epoch);
   if (!key) return { ok: false, verdict: { kind: 'wait', reason: 'key', epoch } };
-  return { ok: true, key };
+  return { ok: true, key, role: allowed.value };
 }
 
 /** Judges one update envelope of this document. */
@@ -76,6 +79,7 @@ export async function judgeUpdate(env: SealedEnvelope<UpdateHeader>, ctx: Receiv
   }
   const last = ctx.lastSeen(device);
   if (last !== undefined && header.devSeq <= last) return { kind: 'skip', reason: 'duplicate', device, devSeq: header.devSeq };
+  if (!inScope(header, authorized.role, opened.value, ctx)) return { kind: 'reject', reason: 'out-of-scope', device };
   const expected = last === undefined ? (ctx.baselineFromSnapshot ? header.devSeq : 1) : last + 1;
   return { kind: 'apply', plaintext: opened.value, device, devSeq: header.devSeq, gap: header.devSeq > expected };
 }
@@ -89,5 +93,13 @@ export async function judgeSnapshot(env: SealedEnvelope<SnapshotHeader>, ctx: Re
     const reason: Rejection = opened.error.code === 'bad-signature' || opened.error.code === 'wrong-document' || opened.error.code === 'wrong-epoch' ? opened.error.code : 'tampered';
     return { kind: 'reject', reason };
   }
+  if (!inScope(env.header, authorized.role, opened.value, ctx)) return { kind: 'reject', reason: 'out-of-scope' };
   return { kind: 'apply', plaintext: opened.value };
+}
+
+/** 'limited' write rights (DESIGN.md's table) are checked here, on the plaintext; the relay could not. */
+function inScope(header: EnvelopeHeader, role: Role, plaintext: Bytes, ctx: ReceiveContext): boolean {
+  const parsed = parseDocId(header.docId);
+  if (!parsed || WRITE_RIGHTS[parsed.docClass][role] !== 'limited' || !ctx.scope) return true;
+  return ctx.scope(role, header.devicePk, plaintext);
 }
