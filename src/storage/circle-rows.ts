@@ -4,6 +4,8 @@
  * circle derived from that circle's documents for the panel.
  */
 
+import type { Alert } from '../domain/circle/alerts';
+
 export const CIRCLE_ROW_VERSION = 1;
 
 export type CircleRole = 'patient' | 'caregiver' | 'clinician';
@@ -44,12 +46,16 @@ export interface CircleSummaryRow {
   /** First and latest PEG (baseline and current), oldest first; at most the last few. */
   peg: SummaryScore[];
   pegBaseline: SummaryScore | null;
+  /** First and latest PHQ-9 totals (the first is the baseline), oldest first; at most the last few. */
   phq9: SummaryScore[];
   /** Overall adherence of the last full week, 0..1, or null when nothing was prescribed. */
   adherence: number | null;
+  /** The local Monday ('YYYY-MM-DD') of the week `adherence` covers. */
+  adherenceWeek: string;
+  /** Newest diary entry, practice log or check-in. */
   lastDataAt: string | null;
-  /** Open (unacknowledged) alerts for clinicians. */
-  openAlerts: Array<{ id: string; ruleId: string; level: 'urgent' | 'high' | 'low'; raisedAt: string }>;
+  /** Open (unacknowledged) alerts for clinicians, most pressing first, as the alerts document has them. */
+  openAlerts: Alert[];
   updatedAt: number;
   schemaVersion: number;
 }

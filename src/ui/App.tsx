@@ -1,7 +1,7 @@
 import { Router } from '@solidjs/router';
 import { I18nProvider } from './i18n/i18n';
-import type { Catalog } from './i18n/en';
-import type { DeepStrings, Locale } from './i18n/types';
+import type { Locale } from './i18n/types';
+import type { PartialCatalog } from './i18n/catalog-parts';
 import { AppDataProvider, type AppData } from './app-data';
 import { Layout } from './shell/Layout';
 import { routes } from './shell/routes';
@@ -10,7 +10,7 @@ import { SharingProvider } from './features/sharing/sharing-context';
 export interface AppProps {
   data: AppData;
   locale: Locale;
-  catalog: DeepStrings<Catalog>;
+  catalog: PartialCatalog;
   onLocaleChange: (locale: Locale) => void;
 }
 

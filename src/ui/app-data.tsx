@@ -42,10 +42,22 @@ export function createJournalLoader(db: PacelineDB, circleId: string): () => Pro
 
 /** The lazy loaders of AppData for a device profile. */
 export function createAppData(db: PacelineDB, circleId: string, role: CircleRole): AppData {
-  const journal = createJournalLoader(db, circleId);
+  const openJournal = createJournalLoader(db, circleId);
+  // On the patient's devices, red flags become alerts for the care team as soon as the
+  // journal is open (offline too); the alerts document opens after the journal, off the first screen.
+  let watching = false;
+  const journal = () => openJournal().then((store) => {
+    if (role === 'patient' && !watching) {
+      watching = true;
+      void Promise.all([import('./features/alerts/alert-raiser'), data.circleDocs(), data.me()])
+        .then(([m, docs, me]) => { if (docs.alerts) m.watchForAlerts(store, docs.alerts, me); })
+        .catch((e: unknown) => { watching = false; console.error('alerts could not start', e); });
+    }
+    return store;
+  });
   const journals = new Map<string, () => Promise<JournalStore>>([[circleId, journal]]);
   const docs = new Map<string, () => Promise<CircleDocs>>();
-  return {
+  const data: AppData = {
     db,
     circleId,
     role,
@@ -61,7 +73,10 @@ export function createAppData(db: PacelineDB, circleId: string, role: CircleRole
         // A clinician's role is per circle (a patient device has one circle, in its profile).
         load = once(async () => {
           const [m, row] = await Promise.all([import('../storage/circle-docs'), db.circles.get(id)]);
-          return m.openCircleDocs(db, id, row?.role ?? role);
+          const opened = await m.openCircleDocs(db, id, row?.role ?? role);
+          // The patient's (and caregiver's) crisis screen shows the care team's crisis plan at once, offline.
+          if (id === circleId && role !== 'clinician') void import('./features/crisis/care-team-plan').then((c) => c.mirrorCareTeamCrisisPlan(db, opened.plan));
+          return opened;
         });
         docs.set(id, load);
       }
@@ -75,6 +90,7 @@ export function createAppData(db: PacelineDB, circleId: string, role: CircleRole
       return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
     }),
   };
+  return data;
 }
 
 export function AppDataProvider(props: { value: AppData; children: JSX.Element }) {

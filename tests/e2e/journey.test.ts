@@ -35,7 +35,9 @@ describe('a patient offline for days', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Pain 6 saved').waitFor();
 
-    await nav(page, 'Practice', 'Practice');
+    // Own practices are reached from Today's practice card (the tab bar has the plan).
+    await page.getByRole('link', { name: 'Go to practice' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Practice' }).waitFor();
     await page.getByRole('button', { name: /Add “Walk 10 minutes”/ }).click();
     await page.getByRole('button', { name: 'Mark “Walk 10 minutes” done now' }).click();
     await page.getByText('1 of 5 this week').waitFor();
@@ -81,6 +83,7 @@ const ROUTES: [string, string][] = [
   ['/', 'Today'], ['/practice', 'Practice'], ['/checkins', 'Check-ins'], ['/checkins/peg', 'PEG'],
   ['/checkins/phq9', 'PHQ-9'], ['/checkins/gad7', 'GAD-7'], ['/checkins/phq2', 'PHQ-2'], ['/checkins/gad2', 'GAD-2'],
   ['/history', 'History'], ['/crisis', 'Crisis'], ['/settings', 'Settings'], ['/about', 'About'], ['/no-such-page', 'Not found'],
+  ['/plan', 'Plan'], ['/messages', 'Messages'], ['/care-team', 'Care team'], ['/join', 'Join (no invitation)'], ['/circles/new', 'New patient circle'],
 ];
 
 describe('every route is accessible', () => {

@@ -155,7 +155,9 @@ describe('practice, settings and about', () => {
     await page.getByRole('heading', { level: 1, name: 'Ajustes' }).waitFor();
     await expectNoAxeViolations(page, 'settings es');
     await screenshot(page, 'settings-es');
-    await goTo(page, 'Práctica', 'Práctica', 'Principal');
+    await goTo(page, 'Hoy', 'Hoy', 'Principal');
+    await page.getByRole('link', { name: 'Ir a práctica' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Práctica' }).waitFor();
     await page.getByText('1,5 de 5 esta semana').waitFor();
     await screenshot(page, 'practice-es');
     await goTo(page, 'Ajustes', 'Ajustes', 'Principal');
@@ -214,7 +216,9 @@ describe('practice, settings and about', () => {
       await page.getByText('Restore finished: 3 added, 0 updated, 0 already up to date.').waitFor();
       expect(await page.evaluate(() => performance.getEntriesByName('paceline:import-done').length)).toBe(1);
 
-      await goTo(page, 'Practice', 'Practice');
+      await goTo(page, 'Today', 'Today');
+      await page.getByRole('link', { name: 'Go to practice' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Practice' }).waitFor();
       await page.getByRole('heading', { name: 'Walk 10 minutes' }).waitFor();
       await page.getByText('1.5 of 5 this week').waitFor();
     } finally {

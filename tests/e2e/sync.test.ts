@@ -49,7 +49,7 @@ describe('sync between two devices of one patient through the relay', () => {
     await section.getByText('This device', { exact: true }).waitFor({ timeout: 15_000 });
     await section.getByRole('button', { name: 'Make a link for my other device' }).click();
     const link = await section.getByLabel('Link for your other device').inputValue();
-    expect(link).toMatch(/\/link#[A-Za-z0-9_-]{100,}$/);
+    expect(link).toMatch(/\/join#i1\.[A-Za-z0-9_-]{100,}$/);
     await section.scrollIntoViewIfNeeded();
     await expectAccessible(phone.page, 'settings with device link');
     await screenshot(phone.page, 'sync-settings-link');
@@ -100,8 +100,8 @@ describe('sync between two devices of one patient through the relay', () => {
   });
 
   test('a bad link says so and changes nothing', async () => {
-    await tablet.page.goto(new URL('/link#not-a-real-link', tablet.baseUrl).href);
-    await tablet.page.getByRole('alert').getByText('This link is not a valid Paceline device link.').waitFor();
+    await tablet.page.goto(new URL('/join#not-a-real-link', tablet.baseUrl).href);
+    await tablet.page.getByRole('alert').getByText(/This link is not a valid Paceline invitation/).waitFor();
     await tablet.page.goto(new URL('/', tablet.baseUrl).href);
     await entries(tablet.page).getByText('Pain 5 out of 10').first().waitFor({ timeout: 15_000 });
   });

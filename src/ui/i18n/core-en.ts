@@ -16,10 +16,15 @@ export const coreEn = {
     backToToday: 'Back to Today',
   },
   nav: {
+    patients: 'Patients',
+    newPatient: 'New patient',
+    plan: 'Plan',
     today: 'Today',
     practice: 'Practice',
     checkins: 'Check-ins',
     history: 'History',
+    messages: 'Messages',
+    messagesUnread: 'Messages, {{ n }} unread',
     settings: 'Settings',
   },
   update: {

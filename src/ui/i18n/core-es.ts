@@ -18,10 +18,15 @@ export const coreEs: DeepStrings<typeof coreEn> = {
     backToToday: 'Volver a Hoy',
   },
   nav: {
+    patients: 'Pacientes',
+    newPatient: 'Nuevo paciente',
+    plan: 'Plan',
     today: 'Hoy',
     practice: 'Práctica',
     checkins: 'Cuestionarios',
     history: 'Historial',
+    messages: 'Mensajes',
+    messagesUnread: 'Mensajes, {{ n }} sin leer',
     settings: 'Ajustes',
   },
   update: {

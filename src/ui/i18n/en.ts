@@ -5,7 +5,11 @@ import { assessmentsEn } from '../features/assessments/i18n-en';
 import { crisisEn } from '../features/crisis/i18n-en';
 import { historyEn } from '../features/history/i18n-en';
 import { sharingEn } from '../features/sharing/i18n-en';
+import { planEn } from '../features/plan/i18n-en';
+import { circleEn } from '../features/circle/i18n-en';
 import { settingsEn } from '../features/settings/i18n-en';
+import { messagesEn } from '../features/messages/i18n-en';
+import { clinicianEn } from '../features/clinician/i18n-en';
 
 /** The English catalog: the reference shape every other language must match. */
 export const en = {
@@ -16,6 +20,10 @@ export const en = {
   crisis: crisisEn,
   history: historyEn,
   settings: settingsEn,
+  messages: messagesEn,
   sharing: sharingEn,
+  plan: planEn,
+  circle: circleEn,
+  clinician: clinicianEn,
 };
 export type Catalog = typeof en;

@@ -5,7 +5,11 @@ import { assessmentsEs } from '../features/assessments/i18n-es';
 import { crisisEs } from '../features/crisis/i18n-es';
 import { historyEs } from '../features/history/i18n-es';
 import { sharingEs } from '../features/sharing/i18n-es';
+import { planEs } from '../features/plan/i18n-es';
+import { circleEs } from '../features/circle/i18n-es';
 import { settingsEs } from '../features/settings/i18n-es';
+import { messagesEs } from '../features/messages/i18n-es';
+import { clinicianEs } from '../features/clinician/i18n-es';
 import type { DeepStrings } from './types';
 import type { Catalog } from './en';
 
@@ -18,5 +22,9 @@ export const es: DeepStrings<Catalog> = {
   crisis: crisisEs,
   history: historyEs,
   settings: settingsEs,
+  messages: messagesEs,
   sharing: sharingEs,
+  plan: planEs,
+  circle: circleEs,
+  clinician: clinicianEs,
 };

@@ -1,7 +1,8 @@
 import { createContext, createMemo, createSignal, useContext, type JSX, type Accessor } from 'solid-js';
 import * as i18n from '@solid-primitives/i18n';
-import { en, type Catalog } from './en';
-import type { DeepStrings, Locale } from './types';
+import type { Catalog } from './en';
+import type { Locale } from './types';
+import { isLazyNamespace, loadEagerCatalog, loadNamespace, type LazyNamespace, type PartialCatalog } from './catalog-parts';
 
 type FlatCatalog = i18n.Flatten<Catalog>;
 /** Every key whose value is a message string, e.g. 'nav.today'. */
@@ -36,23 +37,54 @@ function formatter<F extends Intl.DateTimeFormat | Intl.NumberFormat>(kind: 'd' 
   return f;
 }
 
-const loaders: Record<Locale, () => Promise<DeepStrings<Catalog>>> = {
-  en: async () => en,
-  es: async () => (await import('./es')).es,
-};
-
-/** Loads the catalog for a locale (Spanish is a separate chunk). */
-export async function loadCatalog(locale: Locale): Promise<DeepStrings<Catalog>> {
-  return loaders[locale]();
+/** Loads the first screen's strings for a locale (Spanish is a separate chunk); features load theirs (ensureStrings). */
+export async function loadCatalog(locale: Locale): Promise<PartialCatalog> {
+  return loadEagerCatalog(locale);
 }
 
-export function I18nProvider(props: { locale: Locale; catalog: DeepStrings<Catalog>; onLocaleChange?: (l: Locale) => void; children: JSX.Element }) {
+/** The mounted provider's catalog, for ensureStrings (one provider per app). */
+let active: { locale: Accessor<Locale>; loaded: Set<LazyNamespace>; merge(locale: Locale, ns: LazyNamespace, strings: unknown): void } | null = null;
+const inFlight = new Map<string, Promise<void>>();
+
+/** Loads feature namespaces in the current language (routes call this before their page shows). */
+export async function ensureStrings(namespaces: readonly LazyNamespace[]): Promise<void> {
+  const a = active;
+  if (!a) return;
+  const locale = a.locale();
+  await Promise.all(namespaces.filter((ns) => !a.loaded.has(ns)).map((ns) => {
+    const id = `${locale}:${ns}`;
+    let p = inFlight.get(id);
+    if (!p) {
+      p = loadNamespace(locale, ns).then((strings) => a.merge(locale, ns, strings)).finally(() => inFlight.delete(id));
+      inFlight.set(id, p);
+    }
+    return p;
+  }));
+}
+
+export function I18nProvider(props: { locale: Locale; catalog: PartialCatalog; onLocaleChange?: (l: Locale) => void; children: JSX.Element }) {
   const [locale, setLocaleSignal] = createSignal<Locale>(props.locale);
-  const [catalog, setCatalog] = createSignal<DeepStrings<Catalog>>(props.catalog);
+  const [catalog, setCatalog] = createSignal<PartialCatalog>(props.catalog);
+  const loaded = new Set<LazyNamespace>();
+  active = {
+    locale,
+    loaded,
+    merge(l, ns, strings) {
+      if (l !== locale()) return;
+      loaded.add(ns);
+      setCatalog((c) => ({ ...c, [ns]: strings }));
+    },
+  };
   const flat = createMemo(() => i18n.flatten(catalog() as Catalog) as unknown as Record<string, unknown>);
   const lookup = (key: string, params?: MessageParams): string => {
     const value = flat()[key];
     if (typeof value !== 'string') {
+      // A feature's strings not loaded yet: load them; the text appears when they arrive.
+      const ns = key.slice(0, key.indexOf('.'));
+      if (isLazyNamespace(ns) && !loaded.has(ns)) {
+        void ensureStrings([ns]);
+        return '';
+      }
       // A missing key is a bug (the typed catalog should prevent it); show the key, never crash.
       if (import.meta.env.DEV) console.warn(`i18n: missing key ${key}`);
       return key;
@@ -71,8 +103,10 @@ export function I18nProvider(props: { locale: Locale; catalog: DeepStrings<Catal
     },
     locale,
     setLocale: async (next) => {
-      const loaded = await loadCatalog(next);
-      setCatalog(() => loaded);
+      // The new language's first-screen strings and every feature already loaded, then switch at once.
+      const base = await loadCatalog(next);
+      const parts = await Promise.all([...loaded].map(async (ns) => [ns, await loadNamespace(next, ns)] as const));
+      setCatalog(() => ({ ...base, ...Object.fromEntries(parts) }));
       setLocaleSignal(next);
       document.documentElement.lang = next;
       props.onLocaleChange?.(next);

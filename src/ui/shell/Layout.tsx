@@ -7,19 +7,46 @@ import { ToastHost } from '../primitives/toast';
 import { preloadHistory } from '../features/history/preload';
 import { SyncLine } from '../features/sharing/SyncLine';
 
-const NAV = [
-  { href: '/', key: 'nav.today', icon: '◉' },
-  { href: '/practice', key: 'nav.practice', icon: '✓' },
-  { href: '/checkins', key: 'nav.checkins', icon: '☰' },
-  { href: '/history', key: 'nav.history', icon: '↗' },
-  { href: '/settings', key: 'nav.settings', icon: '⚙' },
-] as const;
+type NavItem = { href: string; key: 'nav.today' | 'nav.practice' | 'nav.checkins' | 'nav.history' | 'nav.messages' | 'nav.settings' | 'nav.patients' | 'nav.newPatient' | 'nav.plan'; icon: string };
+
+/** The tabs by who uses the device: a clinician works from the panel, a caregiver from the plan and messages. */
+const NAV: Record<'patient' | 'caregiver' | 'clinician', readonly NavItem[]> = {
+  // Own practices are reached from Today's practice card and from the plan.
+  patient: [
+    { href: '/', key: 'nav.today', icon: '◉' },
+    { href: '/plan', key: 'nav.plan', icon: '✓' },
+    { href: '/checkins', key: 'nav.checkins', icon: '☰' },
+    { href: '/history', key: 'nav.history', icon: '↗' },
+    { href: '/messages', key: 'nav.messages', icon: '✉' },
+    { href: '/settings', key: 'nav.settings', icon: '⚙' },
+  ],
+  caregiver: [
+    { href: '/', key: 'nav.today', icon: '◉' },
+    { href: '/plan', key: 'nav.plan', icon: '✓' },
+    { href: '/messages', key: 'nav.messages', icon: '✉' },
+    { href: '/settings', key: 'nav.settings', icon: '⚙' },
+  ],
+  clinician: [
+    { href: '/', key: 'nav.patients', icon: '☰' },
+    { href: '/circles/new', key: 'nav.newPatient', icon: '+' },
+    { href: '/settings', key: 'nav.settings', icon: '⚙' },
+  ],
+};
 
 /** App frame: header with the always-present crisis button, main content, bottom navigation. */
 export function Layout(props: { children?: JSX.Element }) {
   const { t } = useI18n();
   const location = useLocation();
-  const { journal } = useAppData();
+  const app = useAppData();
+  const { journal } = app;
+  // The Messages tab's unread count (see features/messages/unread-watch.ts).
+  const [unread, setUnread] = createSignal(0);
+  let stopUnread: (() => void) | undefined;
+  let unmounted = false;
+  onCleanup(() => {
+    unmounted = true;
+    stopUnread?.();
+  });
   // Open the journal document as soon as the person starts on a form (a tap on the pain scale),
   // so it is ready by the time they press Save.
   const warmJournal = (e: Event) => {
@@ -49,6 +76,14 @@ export function Layout(props: { children?: JSX.Element }) {
     // another screen, so the tap on History only reads data and draws.
     if ('requestIdleCallback' in window) requestIdleCallback(preloadHistory, { timeout: 5000 });
     else setTimeout(preloadHistory, 2000);
+    // The unread count's code (and Yjs, if this device has messages) stays off the landing
+    // screen: it loads at the first idle moment.
+    const watchMessages = () => void import('../features/messages/unread-watch').then(
+      (m) => { if (!unmounted) stopUnread = m.watchUnread(app, setUnread); },
+      (e: unknown) => console.error('unread count failed to load', e),
+    );
+    if ('requestIdleCallback' in window) requestIdleCallback(watchMessages, { timeout: 5000 });
+    else setTimeout(watchMessages, 2000);
   });
   // After the first route change, pages move focus to their heading (see PageTitle).
   createEffect(on(() => location.pathname, () => { document.body.dataset.navigated = 'yes'; }, { defer: true }));
@@ -69,7 +104,7 @@ export function Layout(props: { children?: JSX.Element }) {
       <ToastHost />
       <nav class="app-nav" classList={{ wrapped: navWrapped() }} aria-label={t('app.mainNav')}>
         <ul ref={navList}>
-          {NAV.map((item) => (
+          {NAV[app.role].map((item) => (
             <li>
               <A
                 href={item.href}
@@ -77,9 +112,13 @@ export function Layout(props: { children?: JSX.Element }) {
                 activeClass="active"
                 onPointerEnter={item.href === '/history' ? preloadHistory : undefined}
                 onFocus={item.href === '/history' ? preloadHistory : undefined}
+                aria-label={item.href === '/messages' && unread() > 0 ? t('nav.messagesUnread', { n: unread() }) : undefined}
               >
                 <span class="nav-icon" aria-hidden="true">{item.icon}</span>
-                <span>{t(item.key)}</span>
+                <span>
+                  {t(item.key)}
+                  <Show when={item.href === '/messages' && unread() > 0}>{' '}<span class="nav-badge">{unread()}</span></Show>
+                </span>
               </A>
             </li>
           ))}

@@ -94,9 +94,9 @@ export type SaveFailure =
 
 /** Validates, scores (domain) and stores one questionnaire, then gathers its comparisons. */
 export function createAssessmentSaver() {
-  const { db, circleId, journal } = useAppData();
+  const { db, circleId, journal, role } = useAppData();
   return async (instrument: InstrumentId, answers: number[], functional: number | undefined, now: Date = new Date()): Promise<Result<SavedAssessment, SaveFailure>> => {
-    const created = createAssessment({ instrument, answers, ...(functional === undefined ? {} : { functional }) }, now, 'patient');
+    const created = createAssessment({ instrument, answers, ...(functional === undefined ? {} : { functional }) }, now, role === 'caregiver' ? 'caregiver' : 'patient');
     if (!created.ok) return { ok: false, error: { kind: 'invalid', errors: created.error } };
     const scored = scoreResponse(instrument, created.value.answers);
     if (!scored.ok) return { ok: false, error: { kind: 'invalid', errors: scored.error } };

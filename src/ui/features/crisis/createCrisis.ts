@@ -10,6 +10,7 @@ import { getSetting } from '../../../storage/profile';
 import type { PacelineDB } from '../../../storage/db';
 import { crisisLinesFor, DEFAULT_CRISIS_REGION, type CrisisResources } from '../../../domain/crisis-lines';
 import type { Result, ValidationError } from '../../../domain/records';
+import { readCareTeamCrisisPlan } from './care-team-plan';
 import { ownPlanView, parseCrisisPlan, validateCrisisPlan, type CrisisPlanDraft, type CrisisPlanView, type OwnCrisisPlan } from './crisis-plan';
 
 /**
@@ -56,11 +57,11 @@ export interface CrisisPlans {
 export function createCrisisPlans(): Accessor<CrisisPlans | undefined> {
   const { db } = useAppData();
   return createLiveQuery(async () => {
-    const own = await readOwnCrisisPlan(db);
+    const [own, careTeam] = await Promise.all([readOwnCrisisPlan(db), readCareTeamCrisisPlan(db)]);
     const ownPlan = own === 'unreadable' ? null : own;
     const view = ownPlanView(ownPlan);
-    // When the care plan exists, its crisis plan goes first here: [careTeamView, view].
-    return { plans: view ? [view] : [], own: ownPlan, ownUnreadable: own === 'unreadable' };
+    // The care team's plan comes first (CLINICAL.md), then the patient's own.
+    return { plans: [careTeam, view].filter((p): p is CrisisPlanView => p !== null), own: ownPlan, ownUnreadable: own === 'unreadable' };
   });
 }
 

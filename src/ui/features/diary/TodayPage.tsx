@@ -10,6 +10,7 @@ import { fieldErrors, storageMessage } from './diary-messages';
 import type { FieldErrors } from './DiaryForm';
 import { TodayEntries } from './TodayEntries';
 import { DueCheckinsCard, PracticeTodayCard } from './TodayCards';
+import { TodayPlanSlot } from '../plan/TodayPlanSlot';
 import './diary.css';
 
 // The details form (body map and all) loads on first "Add details", not with the landing screen.
@@ -135,6 +136,7 @@ export default function TodayPage() {
       <TodayEntries entries={entries} />
       <DueCheckinsCard status={checkins} />
       <PracticeTodayCard count={practiceCount} />
+      <TodayPlanSlot />
     </div>
   );
 }

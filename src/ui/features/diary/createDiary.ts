@@ -54,7 +54,7 @@ const loadFactory = () => {
 
 /** Save, revise, delete and restore diary entries. */
 export function createDiary() {
-  const { journal } = useAppData();
+  const { journal, role } = useAppData();
   return {
     /** Loads what a save needs ahead of the first tap (call when the screen is idle). */
     warm(): void {
@@ -65,7 +65,7 @@ export function createDiary() {
     save(draft: DiaryDraft, now: Date = new Date()): Promise<Written> {
       return guarded(async () => {
         const { input, errors } = draftToInput(draft, now);
-        const created = (await loadFactory()).createDiaryEntry(input, now, 'patient');
+        const created = (await loadFactory()).createDiaryEntry(input, now, role === 'caregiver' ? 'caregiver' : 'patient');
         if (errors.length > 0 || !created.ok) {
           return { ok: false, error: { kind: 'invalid', errors: [...errors, ...(created.ok ? [] : created.error)] } };
         }

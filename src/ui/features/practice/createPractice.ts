@@ -63,7 +63,9 @@ export interface PracticeData {
 
 /** The practice feature's data, for the current circle. Call inside a component. */
 export function createPractice(): PracticeData {
-  const { db, circleId, journal } = useAppData();
+  const { db, circleId, journal, role } = useAppData();
+  // A caregiver logging on the patient's behalf: the entry says so wherever it appears.
+  const enteredBy = role === 'caregiver' ? 'caregiver' as const : 'patient' as const;
   const [failedFlag, setFailed] = createSignal(false);
   const onError = () => setFailed(true);
 
@@ -107,6 +109,7 @@ export function createPractice(): PracticeData {
     const built = createPracticeLog(
       { ...fields, practiceId: item.id, practiceName: item.name, category: item.category },
       new Date(),
+      enteredBy,
     );
     if (!built.ok) return { ok: false, error: { kind: 'fields', errors: built.error } };
     return save(built.value);

@@ -7,6 +7,7 @@ import { createSettings } from './createSettings';
 import { LanguageSection, RegionSection } from './PreferenceSections';
 import { InstallSection, StorageSection } from './StorageSection';
 import { SharingSection } from '../sharing/SharingSection';
+import { CircleSettings } from '../circle/CircleSettings';
 import './settings.css';
 
 /** /settings: language, crisis region, check-in schedule, keeping data safe, backups. */
@@ -20,6 +21,7 @@ export default function SettingsPage() {
       <RegionSection data={data} />
       <CadenceSection data={data} />
       <SharingSection />
+      <CircleSettings />
       <StorageSection data={data} />
       <InstallSection />
       <BackupSection data={data} />

@@ -3,28 +3,35 @@ import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { showToast } from '../../primitives/toast';
 import { useSharing } from './sharing-context';
 import { syncWords } from './SyncLine';
+import { useAppData } from '../../app-data';
 
 /** Settings: sharing on or off, the sync state, the devices of the circle, and linking another device. */
 export function SharingSection() {
   const i18n = useI18n();
   const { t } = i18n;
   const sharing = useSharing();
+  const data = useAppData();
   const [link, setLink] = createSignal<string>();
   const [making, setMaking] = createSignal(false);
   const [failed, setFailed] = createSignal(false);
   const devices = () => {
     const s = sharing.status();
     // This device first, then the others as the circle lists them.
-    return s ? Object.values(s.circles).flatMap((c) => c.devices).sort((a, b) => Number(b.isThisDevice) - Number(a.isThisDevice)) : [];
+    // Invitations not claimed yet are not devices anyone uses: the care team page lists them.
+    return s ? Object.values(s.circles).flatMap((c) => c.devices).filter((d) => !d.pending).sort((a, b) => Number(b.isThisDevice) - Number(a.isThisDevice)) : [];
   };
 
+  // A link for another of the patient's devices is an invitation with the patient's role:
+  // made here, offline too, and claimed by the other device when it is online.
   async function makeLink() {
-    const rt = sharing.runtime();
-    if (!rt) return;
     setMaking(true);
     setFailed(false);
     try {
-      setLink(new URL(`/link#${await rt.makeDeviceLink()}`, location.origin).href);
+      const [actions, docs] = await Promise.all([import('../circle/circle-actions'), data.circleDocs()]);
+      const rt = sharing.runtime();
+      const made = await actions.inviteMember(data.db, docs, data.circleId, { role: 'patient', name: t('sharing.link.deviceName') }, (id) => rt?.publish(id));
+      if (!made.ok) throw new Error(made.error);
+      setLink(made.value.url);
     } catch (e) {
       console.error('device link failed', e);
       setFailed(true);

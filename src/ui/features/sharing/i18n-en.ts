@@ -41,6 +41,7 @@ export const sharingEn = {
     startFailed: 'Sharing could not start on this device. Your entries are safe here. Reload to try again.',
   },
   link: {
+    deviceName: 'My other device',
     heading: 'Link another of your devices',
     intro: 'To use Paceline on a second phone or a tablet, make a link here and open it on the other device. Both will then show the same journal.',
     make: 'Make a link for my other device',

@@ -44,6 +44,7 @@ export const sharingEs: DeepStrings<typeof sharingEn> = {
     startFailed: 'No se pudo empezar a compartir en este dispositivo. Sus registros están a salvo aquí. Vuelva a cargar para intentarlo de nuevo.',
   },
   link: {
+    deviceName: 'Mi otro dispositivo',
     heading: 'Vincular otro de sus dispositivos',
     intro: 'Para usar Paceline en un segundo teléfono o una tableta, cree un enlace aquí y ábralo en el otro dispositivo. Los dos mostrarán el mismo diario.',
     make: 'Crear un enlace para mi otro dispositivo',

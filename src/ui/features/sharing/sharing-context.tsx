@@ -29,7 +29,8 @@ const SharingContext = createContext<Sharing>();
 const START_DELAY_MS = 1500;
 
 export function SharingProvider(props: { children: JSX.Element }) {
-  const { db, circleId, journal } = useAppData();
+  const data = useAppData();
+  const { db, circleId } = data;
   const [state, setState] = createSignal<SharingState>('loading');
   const [status, setStatus] = createSignal<SyncStatus>();
   const [runtime, setRuntime] = createSignal<SharingRuntime>();
@@ -45,7 +46,7 @@ export function SharingProvider(props: { children: JSX.Element }) {
     setState('starting');
     try {
       const m = await import('./sharing-runtime');
-      const rt = await m.startSharing(db, circleId, journal);
+      const rt = await m.startSharing({ db, circleId, role: data.role, journalOf: data.journalOf, circleDocs: data.circleDocs });
       if (state() !== 'starting') { await rt.stop(); return; } // turned off meanwhile
       unsubscribe = rt.status.subscribe(() => setStatus(rt.status.getSnapshot()));
       setStatus(rt.status.getSnapshot());
