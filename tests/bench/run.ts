@@ -5,8 +5,15 @@ import { resolve } from 'node:path';
 import { startServer } from '../../sync-server/server';
 import { measureBundles } from './bundle-size';
 import { runBrowserBench, type Stats } from './browser';
+import { printPanel, runPanelBench, runPanelOnly } from './profile-panel';
 
 const fmt = (s: Stats) => `p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (n=${s.n}, min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)})`;
+
+// `npx tsx tests/bench/run.ts panel` runs only the clinician panel's benchmark (results/panel-latest.json).
+if (process.argv[2] === 'panel') {
+  await runPanelOnly(fmt);
+  process.exit(0);
+}
 
 const bundles = measureBundles();
 console.log('Initial JavaScript per route (gzip, level 9)    target: landing <= 80 KB, chart.js only on /history');
@@ -22,9 +29,11 @@ try {
   console.log(`History switched to all five years, CPU 4x       target < 300 ms:  ${fmt(b.historyAllMs)}`);
   console.log(`Diary entry tap to committed in IndexedDB         target p95 < 20 ms: ${fmt(b.diarySaveMs)}`);
   console.log(`  of which journal store put() to committed:                          ${fmt(b.diaryPutMs)}`);
+  const panel = await runPanelBench(server.url);
+  printPanel(panel, fmt);
   const out = resolve(import.meta.dirname, 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(resolve(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), bundles, browser: b }, null, 2));
+  writeFileSync(resolve(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), bundles, browser: b, panel }, null, 2));
 } finally {
   await server.close();
 }

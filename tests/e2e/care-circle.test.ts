@@ -85,6 +85,26 @@ describe('a care circle of clinician, patient and caregiver through the relay', 
     await screenshot(page, 'circle-clinician-team');
   });
 
+  test('the clinician writes a goal and the crisis plan in the new circle', async () => {
+    const page = clinic.page;
+    await page.goto(new URL(`/plan?circle=${circleId}`, clinic.baseUrl).href);
+    await page.getByRole('button', { name: 'Add a goal' }).click();
+    const goalForm = page.getByRole('form', { name: 'New goal' });
+    await goalForm.getByLabel('Goal', { exact: true }).fill('Walk to the mailbox');
+    await goalForm.getByLabel('Where it starts (baseline)').fill('Stops after 20 metres');
+    await goalForm.getByLabel('Target', { exact: true }).fill('To the mailbox and back');
+    await goalForm.getByLabel('Target date').fill(new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10));
+    await goalForm.getByRole('button', { name: 'Save goal' }).click();
+    await page.getByRole('heading', { name: 'Walk to the mailbox' }).waitFor();
+    await page.getByRole('button', { name: 'Write the crisis plan' }).click();
+    const crisis = page.getByRole('form', { name: 'Crisis plan' });
+    await crisis.getByLabel('Steps').fill('Sit down and breathe slowly\nCall Marta');
+    await crisis.getByLabel('Name').fill('Marta (sister)');
+    await crisis.getByLabel('Phone number').fill('555 010 0199');
+    await crisis.getByRole('button', { name: 'Save crisis plan' }).click();
+    await page.getByRole('link', { name: 'Call Marta (sister)' }).waitFor();
+  });
+
   test('the patient joins from the link (their own entries come along); the caregiver joins from theirs', async () => {
     const page = patient.page;
     await page.getByRole('radio', { name: /^4(:|$)/ }).click();
@@ -122,13 +142,8 @@ describe('a care circle of clinician, patient and caregiver through the relay', 
     await screenshot(patient.page, 'circle-patient-team');
 
     await clinic.page.goto(new URL(`/care-team?circle=${circleId}`, clinic.baseUrl).href);
-    try {
-      await clinic.page.getByRole('region', { name: 'People and devices' }).getByText('Ana', { exact: true }).waitFor({ timeout: 20_000 });
-    } catch (e) {
-      await screenshot(clinic.page, 'debug-clinic-team');
-      await screenshot(patient.page, 'debug-patient-team');
-      throw e;
-    }
+    // The patient shows by the name on the invitation until the name they chose arrives.
+    await clinic.page.getByRole('region', { name: 'People and devices' }).getByText(/^Ana( Torres)?$/).waitFor({ timeout: 20_000 });
     // The clinician handed the owner key over with the patient's invitation: no more removing.
     await clinic.page.getByText('Luis (son)').waitFor({ timeout: 20_000 });
     await expect(clinic.page.getByRole('button', { name: /^Remove/ }).count()).resolves.toBe(0);
@@ -167,6 +182,38 @@ describe('a care circle of clinician, patient and caregiver through the relay', 
     await mine.getByText('Entered by caregiver').first().waitFor();
   });
 
+  test('patient offline comments on the goal while the clinician edits it: both edits reach all three', async () => {
+    const goalOn = (page: Page) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Walk to the mailbox' }) });
+    await patient.page.goto(new URL('/plan', patient.baseUrl).href);
+    await goalOn(patient.page).waitFor({ timeout: 30_000 });
+    await patient.context.setOffline(true);
+    await patient.page.reload();
+    await goalOn(patient.page).waitFor();
+    await patient.page.getByRole('button', { name: 'Comment on “Walk to the mailbox”' }).click();
+    const comment = patient.page.getByRole('form', { name: 'Comment on “Walk to the mailbox”' });
+    await comment.getByLabel('Your comment').fill('Windy days are the hardest.');
+    await comment.getByRole('button', { name: 'Send comment' }).click();
+    await patient.page.getByText('Comments (1)').waitFor();
+
+    const page = clinic.page;
+    await page.goto(new URL(`/plan?circle=${circleId}`, clinic.baseUrl).href);
+    await page.getByRole('button', { name: 'Edit goal “Walk to the mailbox”' }).click();
+    const edit = page.getByRole('form', { name: 'Edit goal' });
+    await edit.getByLabel('Target', { exact: true }).fill('To the mailbox and back twice');
+    await edit.getByRole('button', { name: 'Save goal' }).click();
+    await goalOn(page).getByText('To the mailbox and back twice').waitFor();
+
+    await patient.context.setOffline(false);
+    await patient.page.goto(new URL('/plan', patient.baseUrl).href);
+    for (const [who, app] of [['patient', patient], ['clinician', clinic], ['caregiver', carer]] as const) {
+      if (who !== 'patient') await app.page.goto(new URL(who === 'clinician' ? `/plan?circle=${circleId}` : '/plan', app.baseUrl).href);
+      const goal = goalOn(app.page);
+      await goal.getByText('To the mailbox and back twice').waitFor({ timeout: 30_000 });
+      await app.page.getByText('Comments (1)').waitFor({ timeout: 30_000 });
+      await screenshot(app.page, `circle-plan-merged-${who}`);
+    }
+  });
+
   test('PHQ-9 offline with item 9: the crisis help shows at once; after sync the clinician sees the patient as urgent', async () => {
     const page = patient.page;
     await patient.context.setOffline(true);
@@ -174,7 +221,10 @@ describe('a care circle of clinician, patient and caregiver through the relay', 
     await page.getByRole('heading', { level: 1, name: 'Mood check-in (PHQ-9)' }).waitFor();
     for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) await question(page, n).getByRole('radio', { name: 'More than half the days', exact: true }).check();
     await question(page, 9).getByRole('radio', { name: 'Several days', exact: true }).check();
-    await page.getByRole('alert').getByRole('heading', { name: 'Help is here, right now' }).waitFor({ timeout: 1000 });
+    const help = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'Help is here, right now' }) });
+    await help.waitFor({ timeout: 1000 });
+    // The care team's crisis plan comes first, offline, from the device's copy.
+    await help.getByRole('link', { name: /Marta \(sister\)/ }).first().waitFor({ timeout: 1000 });
     await page.getByRole('group', { name: /^If you checked off any problems/ }).getByRole('radio', { name: 'Very difficult' }).check();
     await page.getByRole('button', { name: 'Save my answers' }).click();
     await page.getByRole('region', { name: 'Your result' }).waitFor();
@@ -189,5 +239,10 @@ describe('a care circle of clinician, patient and caregiver through the relay', 
     await clinic.page.getByText(/urgent/i).first().waitFor({ timeout: 30_000 });
     await expectAccessible(clinic.page, 'panel with an urgent patient');
     await screenshot(clinic.page, 'circle-clinician-panel-urgent');
+  });
+
+  test('the name the patient chose reaches the clinician', async () => {
+    await clinic.page.goto(new URL(`/care-team?circle=${circleId}`, clinic.baseUrl).href);
+    await clinic.page.getByRole('region', { name: 'People and devices' }).getByText('Ana', { exact: true }).waitFor({ timeout: 30_000 });
   });
 });
