@@ -236,13 +236,26 @@ describe('a care circle of clinician, patient and caregiver through the relay', 
     await clinic.page.goto(new URL('/panel', clinic.baseUrl).href);
     const row = clinic.page.getByRole('link', { name: /Ana/ }).first();
     await row.waitFor({ timeout: 30_000 });
-    await clinic.page.getByText(/urgent/i).first().waitFor({ timeout: 30_000 });
+    // The patient's row says "Urgent alert" once the alert has arrived, and heads the panel.
+    await clinic.page.getByText(/^Urgent alert/).waitFor({ timeout: 30_000 });
+    await clinic.page.getByText(/^1 patient\. Urgent alerts: 1\./).waitFor();
     await expectAccessible(clinic.page, 'panel with an urgent patient');
     await screenshot(clinic.page, 'circle-clinician-panel-urgent');
+    await row.click();
+    await clinic.page.getByText('PHQ-9 question 9: thoughts of death or self-harm').first().waitFor({ timeout: 15_000 });
+    await screenshot(clinic.page, 'circle-clinician-patient-urgent');
+    await expectAccessible(clinic.page, 'patient view with an urgent alert');
   });
 
   test('the name the patient chose reaches the clinician', async () => {
     await clinic.page.goto(new URL(`/care-team?circle=${circleId}`, clinic.baseUrl).href);
-    await clinic.page.getByRole('region', { name: 'People and devices' }).getByText('Ana', { exact: true }).waitFor({ timeout: 30_000 });
+    try {
+      await clinic.page.getByRole('region', { name: 'People and devices' }).getByText('Ana', { exact: true }).waitFor({ timeout: 30_000 });
+    } catch (e) {
+      const dump = (page: Page, store: string) => page.evaluate(`new Promise((resolve) => { const o = indexedDB.open('paceline'); o.onsuccess = () => { const r = o.result.transaction('${store}').objectStore('${store}').getAll(); r.onsuccess = () => resolve(JSON.stringify(r.result)); }; })`);
+      console.log('CLINIC syncDocs', ((await dump(clinic.page, 'syncDocs')) as string).split('},{').filter((x: string) => x.includes(`${circleId}/circle`)).join('\n').slice(0, 2500));
+      console.log('PATIENT syncDocs', ((await dump(patient.page, 'syncDocs')) as string).split('},{').filter((x: string) => x.includes(`${circleId}/circle`)).join('\n').slice(0, 2500));
+      throw e;
+    }
   });
 });

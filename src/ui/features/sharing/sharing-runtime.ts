@@ -119,7 +119,9 @@ export async function startSharing(deps: SharingDeps): Promise<SharingRuntime> {
     const me = toMemberRef(device.publicKey);
     const invitations = docs.circle.all('invitation');
     for (const m of members.members) {
-      if (m.pending || !m.invitePk || docs.circle.get('member', m.id)) continue;
+      // Patients and clinicians name themselves when they join; a second profile written here
+      // for the same key would race theirs (one whole record wins), so only caregivers are named here.
+      if (m.pending || !m.invitePk || m.role !== 'caregiver' || docs.circle.get('member', m.id)) continue;
       const inv = invitations.find((i) => i.kind === 'invitation' && i.invitePk === m.invitePk);
       if (!inv || inv.kind !== 'invitation') continue;
       const profile = createMemberProfile({ id: m.id, name: inv.name, role: m.role }, me, new Date());
