@@ -50,7 +50,7 @@ export function createAppData(db: PacelineDB, circleId: string, role: CircleRole
     if (role === 'patient' && !watching) {
       watching = true;
       void Promise.all([import('./features/alerts/alert-raiser'), data.circleDocs(), data.me()])
-        .then(([m, docs, me]) => { if (docs.alerts) m.watchForAlerts(store, docs.alerts, me); })
+        .then(([m, docs, me]) => { if (docs.alerts) m.watchForAlerts(store, docs.alerts, me, db); })
         .catch((e: unknown) => { watching = false; console.error('alerts could not start', e); });
     }
     return store;

@@ -20,7 +20,7 @@ describe('raising alerts from the journal', () => {
     expect(await raiseAlerts(journal, docs.alerts!, ME, now)).toBe(0);
     unwrap(await journal.put(assessment('2026-11-23T09:00:00.000Z', 'phq9', [2, 2, 2, 2, 2, 2, 2, 2, 1])));
     // Item 9, and a rise of 7 points since the last PHQ-9 (10 -> 17).
-    expect(await raiseAlerts(journal, docs.alerts!, ME, now)).toBe(2);
+    expect(await raiseAlerts(journal, docs.alerts!, ME, now, db)).toBe(2);
     expect(await raiseAlerts(journal, docs.alerts!, ME, now)).toBe(0);
     const alerts = docs.alerts!.all('alert').map((a) => a.kind === 'alert' && [a.ruleId, a.level, a.raisedBy]).sort();
     expect(alerts).toEqual([['phq9-item9', 'urgent', ME], ['phq9-rise', 'high', ME]]);
