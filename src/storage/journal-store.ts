@@ -12,6 +12,7 @@ import { applyDerived, derivedTables, rebuildDerived, type DerivedChange } from 
 import { CommittedDoc, ORIGIN_LOCAL, ORIGIN_SYNC, type ChangeListener } from './doc-commit';
 import type { StorageError, StoreError } from './errors';
 import type { RemoteUpdateOptions, SyncableDoc } from './syncable';
+import { journalScope, type JournalAuthor } from './journal-scope';
 import { importChanges, type ImportCounts } from './journal-import';
 import {
   JOURNAL_SCHEMA_VERSION, checkStored, docSchemaVersion, findProblems, kindMap, migrateJournalDoc, toPlain, type RecordProblem,
@@ -78,6 +79,11 @@ class Journal implements JournalStore {
   }
 
   get doc(): Y.Doc { return this.cd.doc; }
+
+  /** A caregiver's update may only add or edit entries marked as entered by the caregiver (journal-scope.ts). */
+  remoteScope(update: Uint8Array, author: JournalAuthor, earlier: readonly Uint8Array[]): boolean {
+    return journalScope(this.doc, update, author, earlier, RECORD_KINDS, JOURNAL_SCHEMA_VERSION);
+  }
 
   get readOnly(): boolean { return (docSchemaVersion(this.cd.doc) ?? 0) > JOURNAL_SCHEMA_VERSION; }
 

@@ -84,3 +84,4 @@ export function alertsScope(doc: Y.Doc, parse: Parse, update: Uint8Array, author
   if (author.role === 'clinician') return true;
   return judge(doc, update, earlier, parse, (kind, before, after) => kind === 'alert' && before === undefined && after !== undefined);
 }
+

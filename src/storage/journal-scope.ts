@@ -1,0 +1,52 @@
+/**
+ * The journal's limited write right (DESIGN.md): checked by every receiving device before a
+ * caregiver's update is applied. Apart from remote-scope.ts so the journal store does not
+ * pull the care plan's rules into its chunk.
+ */
+import * as Y from 'yjs';
+import { touchedBy } from './record-doc-touch';
+
+/** Who wrote an update: the role the membership gives its signer, and its MemberRef. */
+export interface JournalAuthor {
+  role: 'patient' | 'caregiver' | 'clinician';
+  memberRef: string;
+}
+
+/**
+ * The journal: a caregiver the patient shares it with writes only entries marked as entered
+ * by the caregiver (new ones, or edits of such entries), never the patient's own entries
+ * and never the document's structure. The journal keeps whole records as plain values.
+ */
+export function journalScope(doc: Y.Doc, update: Uint8Array, author: JournalAuthor, earlier: readonly Uint8Array[], kinds: readonly string[], schemaVersion: number): boolean {
+  if (author.role !== 'caregiver') return author.role === 'patient';
+  const base = new Y.Doc();
+  try {
+    Y.applyUpdate(base, Y.encodeStateAsUpdate(doc));
+    for (const u of earlier) Y.applyUpdate(base, u);
+    const touched = touchedBy(base, update);
+    if (!touched.ok || touched.value.incomplete) return false;
+    const after = new Y.Doc();
+    Y.applyUpdate(after, Y.encodeStateAsUpdate(base));
+    Y.applyUpdate(after, update);
+    const byCaregiver = (value: unknown) => typeof value === 'object' && value !== null && (value as { enteredBy?: unknown }).enteredBy === 'caregiver';
+    for (const t of touched.value.records) {
+      // Every device stamps an empty journal with the structure version it opens it with; a
+      // caregiver's stamp may repeat a version this app knows, never raise it past that.
+      if (t.kind === 'meta' && t.id === 'schemaVersion') {
+        const was = base.getMap('meta').get('schemaVersion');
+        const is = after.getMap('meta').get('schemaVersion');
+        if (typeof is !== 'number' || is > schemaVersion || (typeof was === 'number' && is < was)) return false;
+        continue;
+      }
+      if (t.id === null || !kinds.includes(t.kind)) return false;
+      const before = base.getMap(t.kind).get(t.id);
+      const now = after.getMap(t.kind).get(t.id);
+      if (!byCaregiver(now) || (before !== undefined && !byCaregiver(before))) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    base.destroy();
+  }
+}
