@@ -100,12 +100,16 @@ export async function openDocSync(p: Patient, host: DocSyncHost): Promise<DocSyn
   return sync;
 }
 
-/** An update another device would make: one diary entry on top of `base`'s state. */
+/**
+ * An update another device would make: one diary entry on top of `base`'s state. The other
+ * device in these tests is a caregiver's, so its entries are marked as the caregiver's (a
+ * patient's device refuses a caregiver's update that writes anything else).
+ */
 export function foreignUpdate(base: Y.Doc | null, at: string, pain: number): { update: Uint8Array; id: string } {
   const other = new Y.Doc();
   if (base) Y.applyUpdate(other, Y.encodeStateAsUpdate(base));
   const sv = Y.encodeStateVector(other);
-  const entry = diary(at, pain);
+  const entry = { ...diary(at, pain), enteredBy: 'caregiver' as const };
   other.getMap('diary').set(entry.id, JSON.parse(JSON.stringify(entry)));
   const update = Y.encodeStateAsUpdate(other, sv);
   other.destroy();

@@ -141,7 +141,7 @@ describe('the client against the real relay', () => {
     const clinic = await member(phone, await deviceFromSeed(4), 'clinician', relay.url);
     // Everyone writes while offline (the clinician may not write the journal: it only reads).
     for (let i = 0; i < 3; i++) unwrap(await phone.store.put(diary(`2026-11-1${i}T08:00:00.000Z`, i + 2)));
-    unwrap(await tablet.store.put(diary('2026-11-15T08:00:00.000Z', 6)));
+    unwrap(await tablet.store.put({ ...diary('2026-11-15T08:00:00.000Z', 6), enteredBy: 'caregiver' }));
     phone.provider.start();
     tablet.provider.start();
     clinic.provider.start();
@@ -297,7 +297,7 @@ describe('the client against the real relay', () => {
     await relay.close();
     cpSync(live.dir, backup.dir, { recursive: true });
     relay = await relayOn(live.dir, port);
-    const after = diary('2026-11-11T08:00:00.000Z', 4);
+    const after = { ...diary('2026-11-11T08:00:00.000Z', 4), enteredBy: 'caregiver' as const };
     unwrap(await tablet.store.put(after));
     await settled(phone, tablet);
     const cursor = (await getSyncDoc(phone.db, JOURNAL_KEY))!.cursor;
