@@ -116,7 +116,16 @@ export async function horizontalOverflow(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const vw = document.documentElement.clientWidth;
     const out: string[] = [];
-    if (document.documentElement.scrollWidth > vw + 1) out.push(`document ${document.documentElement.scrollWidth} > ${vw}`);
+    if (document.documentElement.scrollWidth > vw + 1) {
+      out.push(`document ${document.documentElement.scrollWidth} > ${vw}`);
+      // Name the widest elements that stick out, so a failure says where to look.
+      const wide = [...document.querySelectorAll('body *')]
+        .map((el) => ({ el, right: el.getBoundingClientRect().right }))
+        .filter((x) => x.right > vw + 1)
+        .sort((a, b) => b.right - a.right)
+        .slice(0, 3);
+      for (const { el, right } of wide) out.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}" right ${Math.round(right)}`);
+    }
     return out;
   });
 }

@@ -353,7 +353,7 @@ describe('the client against the real relay', () => {
     const clinic = await member(phone, await deviceFromSeed(4), 'clinician', relay.url);
     clinic.provider.start();
     await eventually(() => [first, lost, later].every((e) => clinic.store.get('diary', e.id) !== undefined), 'the clinician to see all three entries');
-  });
+  }, 20_000);
 
   it('five years of diary shared at once: the first push is split within the update limit, and a second device ends identical', async () => {
     const relay = await relayOn(createMemoryStore());
