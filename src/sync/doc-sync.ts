@@ -12,7 +12,8 @@ import { DocCore, type DocSyncHost } from './doc-core';
 import { DocOutbox } from './doc-outbox';
 import { sealSnapshot } from './doc-seal';
 import { type InboxContext, type Waiting, applyOffer, applyPage, mayConfirm } from './inbox';
-import type { DocId, ErrorCode, ErrorRef, UpdateItem } from './protocol';
+import { type DocId, type ErrorCode, type ErrorRef, type UpdateItem, WRITE_RIGHTS, parseDocId } from './protocol';
+import { findMember } from './protocol-membership';
 import type { SealedEnvelope, SnapshotHeader } from './protocol-envelope';
 import type { Rejection } from './receive';
 import { docKeyOfDocId } from './sync-ids';
@@ -237,12 +238,22 @@ export class DocSync {
     this.core.report();
     if (this.reupload) {
       this.reupload = false;
+      // A state upload carries everyone's content: only a role with full rights may send one.
+      if (this.limitedHere()) return;
       if (this.core.state.cursor >= 1) return this.maybeSnapshot(true);
       // The relay holds nothing: the whole state goes out as the next push.
       await addFullStatePending(this.core.host.db, this.core.docKey, this.core.host.now());
       return this.outbox.sealAll();
     }
     await this.maybeSnapshot();
+  }
+
+  /** True if this device's role may write only part of this document (receivers check what its updates touch). */
+  private limitedHere(): boolean {
+    const current = this.trust.current;
+    const me = current && findMember(current, this.core.host.device.publicKey);
+    const docClass = parseDocId(this.docId)?.docClass;
+    return !me || !docClass || WRITE_RIGHTS[docClass][me.role] !== 'full';
   }
 
   /** The relay's head is behind our cursor (it lost data): catch up from zero, then upload our state again. */
@@ -263,6 +274,8 @@ export class DocSync {
   private async maybeSnapshot(force = false): Promise<void> {
     const s = this.core.state;
     if (!this.subscribed || this.core.catchingUp || this.hold || this.snapshotInFlight || s.cursor < 1) return;
+    // The others refuse a snapshot from a role with limited rights (it holds what that role may not write).
+    if (this.limitedHere()) return;
     if (!force && (s.ackedSinceSnapshot < this.core.host.snapshotEvery || s.cursor <= (s.snapshot?.coversSeq ?? 0))) return;
     if (!force && (await hasWaiting(this.core.host.db, this.core.docKey))) return;
     const sealed = await sealSnapshot(this.core.store.doc, this.docId, this.trust, this.core.host.device, s);
