@@ -3,8 +3,8 @@
  * caregiver's update is applied. Apart from remote-scope.ts so the journal store does not
  * pull the care plan's rules into its chunk.
  */
-import * as Y from 'yjs';
-import { touchedBy } from './record-doc-touch';
+import type * as Y from 'yjs';
+import { judgeOnScratch } from './scope-scratch';
 
 /** Who wrote an update: the role the membership gives its signer, and its MemberRef. */
 export interface JournalAuthor {
@@ -19,17 +19,9 @@ export interface JournalAuthor {
  */
 export function journalScope(doc: Y.Doc, update: Uint8Array, author: JournalAuthor, earlier: readonly Uint8Array[], kinds: readonly string[], schemaVersion: number): boolean {
   if (author.role !== 'caregiver') return author.role === 'patient';
-  const base = new Y.Doc();
-  try {
-    Y.applyUpdate(base, Y.encodeStateAsUpdate(doc));
-    for (const u of earlier) Y.applyUpdate(base, u);
-    const touched = touchedBy(base, update);
-    if (!touched.ok || touched.value.incomplete) return false;
-    const after = new Y.Doc();
-    Y.applyUpdate(after, Y.encodeStateAsUpdate(base));
-    Y.applyUpdate(after, update);
-    const byCaregiver = (value: unknown) => typeof value === 'object' && value !== null && (value as { enteredBy?: unknown }).enteredBy === 'caregiver';
-    for (const t of touched.value.records) {
+  const byCaregiver = (value: unknown) => typeof value === 'object' && value !== null && (value as { enteredBy?: unknown }).enteredBy === 'caregiver';
+  return judgeOnScratch(doc, update, earlier, ({ base, after, records }) => {
+    for (const t of records) {
       // Every device stamps an empty journal with the structure version it opens it with; a
       // caregiver's stamp may repeat a version this app knows, never raise it past that.
       if (t.kind === 'meta' && t.id === 'schemaVersion') {
@@ -44,9 +36,5 @@ export function journalScope(doc: Y.Doc, update: Uint8Array, author: JournalAuth
       if (!byCaregiver(now) || (before !== undefined && !byCaregiver(before))) return false;
     }
     return true;
-  } catch {
-    return false;
-  } finally {
-    base.destroy();
-  }
+  });
 }

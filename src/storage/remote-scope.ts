@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import { planWriteAllowed, type PlanRecord } from '../domain/care-plan';
 import type { Result, ValidationError } from '../domain/records';
 import { checkStored } from './record-doc-fields';
-import { touchedBy } from './record-doc-touch';
+import { judgeOnScratch } from './scope-scratch';
 
 export type Role = 'patient' | 'caregiver' | 'clinician';
 
@@ -31,17 +31,8 @@ function judge(
   parse: Parse,
   allow: (kind: string, before: { id: string; kind: string } | undefined, after: { id: string; kind: string } | undefined) => boolean,
 ): boolean {
-  const base = new Y.Doc();
-  try {
-    Y.applyUpdate(base, Y.encodeStateAsUpdate(doc));
-    for (const u of earlier) Y.applyUpdate(base, u);
-    const touched = touchedBy(base, update);
-    // Unreadable, or waiting on parts not received: its effect cannot be checked, so it is not applied.
-    if (!touched.ok || touched.value.incomplete) return false;
-    const after = new Y.Doc();
-    Y.applyUpdate(after, Y.encodeStateAsUpdate(base));
-    Y.applyUpdate(after, update);
-    for (const t of touched.value.records) {
+  return judgeOnScratch(doc, update, earlier, ({ base, after, records }) => {
+    for (const t of records) {
       if (t.id === null) return false;
       const read = (d: Y.Doc) => {
         const value = d.getMap(t.kind).get(t.id as string);
@@ -56,11 +47,7 @@ function judge(
       if (!allow(t.kind, b, a)) return false;
     }
     return true;
-  } catch {
-    return false;
-  } finally {
-    base.destroy();
-  }
+  });
 }
 
 /** The plan: patients and caregivers comment and propose (the domain's planWriteAllowed decides each record). */

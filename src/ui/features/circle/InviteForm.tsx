@@ -4,7 +4,7 @@ import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { useAppData } from '../../app-data';
 import { showToast } from '../../primitives/toast';
 import { useSharing } from '../sharing/sharing-context';
-import { QrCode } from './QrCode';
+import { InvitationLink } from './InvitationLink';
 import type { MadeInvitation } from './circle-actions';
 
 type InviteRole = 'caregiver' | 'clinician' | 'patient';
@@ -59,14 +59,6 @@ export function InviteForm(props: { circleId: string; journalShared: boolean; op
     props.onChange();
   }
 
-  async function copy(url: string) {
-    try {
-      await navigator.clipboard.writeText(url);
-      showToast({ message: t('circle.invite.copied') });
-    } catch {
-      showToast({ message: t('circle.invite.copyFailed'), tone: 'error' });
-    }
-  }
 
   return (
     <section class="card" aria-labelledby="invite-h">
@@ -102,12 +94,7 @@ export function InviteForm(props: { circleId: string; journalShared: boolean; op
         {(inv) => (
           <div class="invite-result" role="region" aria-label={t('circle.invite.made', { name: inv().record.name })}>
             <h3>{t('circle.invite.made', { name: inv().record.name })}</h3>
-            <p>{t('circle.invite.expires', { when: when(inv().expiresAt) })}</p>
-            <p class="settings-warning"><span aria-hidden="true">⚠ </span>{t('circle.invite.warning', { role: roleWord(inv().record.role), name: inv().record.name })}</p>
-            <QrCode text={inv().url} label={t('circle.invite.qrLabel', { name: inv().record.name })} />
-            <label for="invite-url">{t('circle.invite.linkLabel', { name: inv().record.name })}</label>
-            <textarea id="invite-url" readonly rows="4" value={inv().url} onFocus={(e) => e.currentTarget.select()} />
-            <button type="button" class="button" onClick={() => void copy(inv().url)}>{t('circle.invite.copy')}</button>
+            <InvitationLink url={inv().url} name={inv().record.name} role={inv().record.role} expiresAt={inv().expiresAt} inputId="invite-url" />
           </div>
         )}
       </Show>

@@ -3,9 +3,8 @@ import { A } from '@solidjs/router';
 import { useI18n } from '../../i18n/i18n';
 import { useAppData } from '../../app-data';
 import { PageTitle } from '../../primitives/PageTitle';
-import { showToast } from '../../primitives/toast';
 import { useSharing } from '../sharing/sharing-context';
-import { QrCode } from './QrCode';
+import { InvitationLink } from './InvitationLink';
 import type { MadeInvitation } from './circle-actions';
 import './circle.css';
 
@@ -46,14 +45,6 @@ export default function NewCirclePage() {
     }
   }
 
-  async function copy(url: string) {
-    try {
-      await navigator.clipboard.writeText(url);
-      showToast({ message: t('circle.invite.copied') });
-    } catch {
-      showToast({ message: t('circle.invite.copyFailed'), tone: 'error' });
-    }
-  }
 
   return (
     <>
@@ -80,13 +71,8 @@ export default function NewCirclePage() {
         {(m) => (
           <div class="invite-result">
             <p role="status">{t('circle.clinician.created', { name: m().name })}</p>
-            <p>{t('circle.invite.expires', { when: i18n.formatDate(new Date(m().invitation.expiresAt), { dateStyle: 'medium', timeStyle: 'short' }) })}</p>
-            <p class="settings-warning"><span aria-hidden="true">⚠ </span>{t('circle.invite.warning', { role: t('circle.team.roles.patient').toLowerCase(), name: m().name })}</p>
-            <QrCode text={m().invitation.url} label={t('circle.invite.qrLabel', { name: m().name })} />
-            <label for="new-invite-url">{t('circle.invite.linkLabel', { name: m().name })}</label>
-            <textarea id="new-invite-url" readonly rows="4" value={m().invitation.url} onFocus={(e) => e.currentTarget.select()} />
+            <InvitationLink url={m().invitation.url} name={m().name} role="patient" expiresAt={m().invitation.expiresAt} inputId="new-invite-url" />
             <div class="actions">
-              <button type="button" class="button" onClick={() => void copy(m().invitation.url)}>{t('circle.invite.copy')}</button>
               <A class="button" href={`/care-team?circle=${m().circleId}`}>{t('circle.team.title')}</A>
               <A class="button" href={`/plan?circle=${m().circleId}`}>{t('circle.clinician.toPlan')}</A>
               <a class="button" href="/panel">{t('circle.clinician.toPanel')}</a>
