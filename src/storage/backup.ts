@@ -43,7 +43,9 @@ export type BackupError =
   | { code: 'newer-version'; message: string; formatVersion: number }
   | { code: 'too-large'; message: string; maxChars: number }
   | { code: 'invalid-file'; message: string; field: string }
-  | { code: 'invalid-records'; message: string; problems: BackupRecordProblem[] };
+  | { code: 'invalid-records'; message: string; problems: BackupRecordProblem[] }
+  /** A password-protected file (backup-sealed.ts) that this password does not open, or whose sealed part was changed. */
+  | { code: 'wrong-password'; message: string };
 
 /** Collect a circle's records (all kinds, deleted included) and its portable settings. */
 export async function exportBackup(db: PacelineDB, circleId: string, now: Date = new Date()): Promise<BackupFileV1> {
@@ -69,19 +71,29 @@ export function backupToJson(backup: BackupFileV1): string {
   return JSON.stringify(backup);
 }
 
-const fail = <E extends BackupError>(error: E) => ({ ok: false as const, error });
+export type BackupResult<T> = { ok: true; value: T } | { ok: false; error: BackupError };
 
-/** Check a backup file completely; never throws. Nothing is imported unless this is ok. */
-export function parseBackup(text: string): { ok: true; value: BackupFileV1 } | { ok: false; error: BackupError } {
-  if (text.length > MAX_BACKUP_CHARS) {
-    return fail({ code: 'too-large', message: 'This file is too large to be a Paceline backup.', maxChars: MAX_BACKUP_CHARS });
-  }
-  let data: unknown;
+const fail = <E extends BackupError>(error: E) => ({ ok: false as const, error });
+export const backupTooLarge = (maxChars: number) => fail({ code: 'too-large', message: 'This file is too large to be a Paceline backup.', maxChars });
+
+/** JSON.parse that reports a non-JSON file as a BackupError. */
+export function parseBackupJson(text: string): BackupResult<unknown> {
   try {
-    data = JSON.parse(text);
+    return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
     return fail({ code: 'not-json', message: 'This file is not a Paceline backup (it is not JSON).' });
   }
+}
+
+/** Check a backup file completely; never throws. Nothing is imported unless this is ok. */
+export function parseBackup(text: string): BackupResult<BackupFileV1> {
+  if (text.length > MAX_BACKUP_CHARS) return backupTooLarge(MAX_BACKUP_CHARS);
+  const json = parseBackupJson(text);
+  return json.ok ? parseBackupData(json.value) : json;
+}
+
+/** parseBackup for an already parsed JSON value (the caller has bounded the text's size). */
+export function parseBackupData(data: unknown): BackupResult<BackupFileV1> {
   if (typeof data !== 'object' || data === null || (data as { format?: unknown }).format !== BACKUP_FORMAT) {
     return fail({ code: 'not-a-backup', message: 'This file is not a Paceline backup.' });
   }

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { axe, horizontalOverflow, openApp, screenshot, setTextSize, smallTouchTargets, type AppSession } from './harness';
+import { chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { axe, CHROMIUM, CHROMIUM_ARGS, horizontalOverflow, openApp, screenshot, setTextSize, smallTouchTargets, type AppSession } from './harness';
 
 /** Number of journal records (any kind, deleted too) in the app's database. */
 async function recordCount(page: Page): Promise<number> {
@@ -44,6 +44,46 @@ async function goTo(page: Page, navName: string, heading: string, nav = 'Main'):
   await page.getByRole('navigation', { name: nav }).getByRole('link', { name: navName }).click();
   await page.getByRole('heading', { level: 1, name: heading }).waitFor();
 }
+
+/**
+ * A fresh profile with the app's own Content-Security-Policy in force (openApp bypasses it
+ * for axe), so Argon2id's WebAssembly runs under the real script-src.
+ */
+async function openAppWithCsp(path: string) {
+  const baseUrl = inject('baseUrl');
+  const profileDir = mkdtempSync(join(tmpdir(), 'paceline-e2e-csp-'));
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, locale: 'en-US',
+    viewport: { width: 412, height: 915 }, serviceWorkers: 'allow',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const cspReports: string[] = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspReports.push(m.text()); });
+  page.on('pageerror', (e) => cspReports.push(`[pageerror] ${e.message}`));
+  await page.goto(new URL(path, baseUrl).href);
+  return {
+    page, cspReports,
+    dispose: async () => {
+      await context.close().catch(() => undefined);
+      rmSync(profileDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A screenshot of one part of the page for a person to look at, with nothing fixed (the bottom navigation) over it. */
+async function shoot(page: Page, part: Locator, path: string): Promise<void> {
+  const viewport = page.viewportSize() ?? { width: 412, height: 915 };
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: viewport.width, height: Math.max(height, viewport.height) });
+  try {
+    await part.screenshot({ path });
+  } finally {
+    await page.setViewportSize(viewport);
+  }
+}
+
+const protectForm = (page: Page): Locator => page.getByRole('form', { name: 'Protect with a password' });
+const unlockForm = (page: Page): Locator => page.getByRole('form', { name: 'This backup is protected by a password' });
 
 describe('practice, settings and about', () => {
   let app: AppSession;
@@ -221,6 +261,115 @@ describe('practice, settings and about', () => {
       await page.getByRole('heading', { level: 1, name: 'Practice' }).waitFor();
       await page.getByRole('heading', { name: 'Walk 10 minutes' }).waitFor();
       await page.getByText('1.5 of 5 this week').waitFor();
+    } finally {
+      await fresh.dispose();
+    }
+  });
+
+  test('a password-protected backup: checked password, wrong password changes nothing, right one restores', async () => {
+    const { page } = app;
+    await goTo(page, 'Settings', 'Settings');
+    const downloadsSeen: string[] = [];
+    const onDownload = (d: { suggestedFilename(): string }) => downloadsSeen.push(d.suggestedFilename());
+    page.on('download', onDownload);
+    const password = page.getByLabel('Password for the backup');
+    const repeat = page.getByLabel('Type the password again');
+    const submit = page.getByRole('button', { name: 'Download protected backup' });
+
+    await password.fill('short');
+    await repeat.fill('short');
+    await submit.click();
+    await page.getByText('Use at least 8 characters.').waitFor();
+    expect(await password.getAttribute('aria-invalid')).toBe('true');
+    expect(await password.getAttribute('aria-describedby')).toBe('settings-protect-password-hint settings-protect-password-error');
+    expect(await password.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await password.fill('tablet loan 2026');
+    await repeat.fill('tablet loan 2025');
+    await submit.click();
+    await page.getByText('The two passwords are not the same.', { exact: false }).waitFor();
+    expect(await page.getByText('Use at least 8 characters.').count()).toBe(0);
+    expect(await repeat.getAttribute('aria-describedby')).toBe('settings-protect-repeat-error');
+    expect(await repeat.inputValue()).toBe('tablet loan 2025');
+    await expectNoAxeViolations(page, 'protected backup errors');
+    await expectLayoutHolds(page, 'protected backup errors');
+    await shoot(page, protectForm(page), '/tmp/seal-protect-errors.png');
+    expect(downloadsSeen).toEqual([]);
+
+    await repeat.fill('tablet loan 2026');
+    const [download] = await Promise.all([page.waitForEvent('download'), submit.click()]);
+    page.off('download', onDownload);
+    expect(download.suggestedFilename()).toMatch(/^paceline-backup-\d{4}-\d{2}-\d{2}-protected\.json$/);
+    const sealedPath = join(downloads, download.suggestedFilename());
+    await download.saveAs(sealedPath);
+    const text = readFileSync(sealedPath, 'utf8');
+    expect(JSON.parse(text)).toMatchObject({ format: 'paceline-backup-sealed', formatVersion: 1, kdf: { alg: 'argon2id', memoryKiB: 65536 } });
+    expect(text).not.toContain('Walk');
+    await page.getByText(/Saved the protected file paceline-backup-.*-protected\.json/).waitFor();
+    expect(await password.inputValue()).toBe('');
+    expect(await repeat.inputValue()).toBe('');
+
+    // The same device offers the password form, and Cancel leaves everything as it was.
+    const before = await recordCount(page);
+    await page.getByLabel('Restore from a backup file').setInputFiles(sealedPath);
+    const unlock = unlockForm(page);
+    await unlock.getByLabel('Password of this backup').fill('tablet loan');
+    await unlock.getByRole('button', { name: 'Open backup' }).click();
+    await unlock.getByText(/This password does not open the backup/).waitFor();
+    await expectNoAxeViolations(page, 'unlock wrong password');
+    await unlock.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('Nothing was changed.').waitFor();
+    expect(await unlock.count()).toBe(0);
+    expect(await recordCount(page)).toBe(before);
+
+    const fresh = await openAppWithCsp('/settings');
+    try {
+      const p = fresh.page;
+      p.setDefaultTimeout(15_000);
+      await p.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+      await p.getByLabel('Restore from a backup file').setInputFiles(sealedPath);
+      const form = unlockForm(p);
+      const field = form.getByLabel('Password of this backup');
+      await field.waitFor();
+      expect(await field.evaluate((el) => el === document.activeElement)).toBe(true);
+      await form.getByRole('button', { name: 'Open backup' }).click();
+      await form.getByText('Type the password of this backup.').waitFor();
+
+      await field.fill('tablet loan 2025');
+      await form.getByRole('button', { name: 'Open backup' }).click();
+      await form.getByText('This password does not open the backup. Nothing was changed. Check it and try again, or try another copy of the file.').waitFor();
+      expect(await field.getAttribute('aria-invalid')).toBe('true');
+      expect(await field.getAttribute('aria-describedby')).toBe('settings-unlock-password-error');
+      expect(await field.inputValue()).toBe('tablet loan 2025');
+      expect(await p.getByRole('dialog').count()).toBe(0);
+      expect(await recordCount(p)).toBe(0);
+      await shoot(p, form, '/tmp/seal-unlock-wrong.png');
+
+      // 200% text: the protect form with an error and the password prompt must still fit.
+      const bigText = await p.addStyleTag({ content: 'html { font-size: 200% !important; }' });
+      await p.getByLabel('Password for the backup').fill('1234');
+      await p.getByRole('button', { name: 'Download protected backup' }).click();
+      await p.getByText('Use at least 8 characters.').waitFor();
+      await expectLayoutHolds(p, 'backup section 200%');
+      await shoot(p, protectForm(p), '/tmp/seal-protect-200.png');
+      await shoot(p, form, '/tmp/seal-unlock-200.png');
+      await bigText.evaluate((el) => el.parentNode?.removeChild(el));
+
+      await field.fill('tablet loan 2026');
+      await form.getByRole('button', { name: 'Open backup' }).click();
+      const dialog = p.getByRole('dialog', { name: 'Restore this backup?' });
+      await dialog.getByText(/This file has 3 entries/).waitFor();
+      expect(await recordCount(p)).toBe(0);
+      await dialog.getByRole('button', { name: 'Restore' }).click();
+      await p.getByText('Restore finished: 3 added, 0 updated, 0 already up to date.').waitFor();
+      expect(await recordCount(p)).toBe(3);
+
+      await goTo(p, 'Today', 'Today');
+      await p.getByRole('link', { name: 'Go to practice' }).click();
+      await p.getByRole('heading', { level: 1, name: 'Practice' }).waitFor();
+      await p.getByRole('heading', { name: 'Walk 10 minutes' }).waitFor();
+      await p.getByText('1.5 of 5 this week').waitFor();
+      expect(fresh.cspReports).toEqual([]);
     } finally {
       await fresh.dispose();
     }

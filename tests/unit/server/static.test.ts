@@ -33,6 +33,9 @@ describe('server static hosting', () => {
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("connect-src 'self'");
+    // WebAssembly (hash-wasm's Argon2id) may compile, but no eval and no outside script.
+    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval';");
+    expect(csp).not.toContain("'unsafe-eval'");
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   });
 

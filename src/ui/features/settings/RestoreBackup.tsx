@@ -1,24 +1,31 @@
 import { createSignal, For, Show } from 'solid-js';
-import { MAX_BACKUP_CHARS, type BackupError, type BackupFileV1 } from '../../../storage/backup';
+import { MAX_BACKUP_CHARS, type BackupError, type BackupFileV1, type BackupResult } from '../../../storage/backup';
+import type { SealedBackupFileV1 } from '../../../storage/backup-sealed';
 import { useI18n } from '../../i18n/i18n';
 import { isLocale } from '../../i18n/types';
 import { ConfirmDialog } from '../../primitives/ConfirmDialog';
 import type { SettingsData } from './createSettings';
+import { afterPaint, PasswordField } from './PasswordField';
 
 const SHOWN_PROBLEMS = 3;
 
 interface Shown { text: string; details?: string[]; tone: 'error' | 'ok' | 'info' }
 
 /**
- * Restore: read and check the whole file first; only after the person confirms is anything
- * written (all-or-nothing, newer version of an entry wins).
+ * Restore: read and check the whole file first (a protected file after its password);
+ * only after the person confirms is anything written (all-or-nothing, newer version of an
+ * entry wins).
  */
 export function RestoreBackup(props: { data: SettingsData }) {
   const { t, tn, formatDate, formatNumber, setLocale, locale } = useI18n();
   const [pending, setPending] = createSignal<BackupFileV1>();
   const [shown, setShown] = createSignal<Shown>();
   const [busy, setBusy] = createSignal(false);
+  const [sealed, setSealed] = createSignal<SealedBackupFileV1>();
+  const [password, setPassword] = createSignal('');
+  const [passwordError, setPasswordError] = createSignal<string>();
   let input!: HTMLInputElement;
+  let passwordInput: HTMLInputElement | undefined;
 
   function describe(error: BackupError): Shown {
     const nothing = t('settings.restore.nothingChanged');
@@ -27,6 +34,7 @@ export function RestoreBackup(props: { data: SettingsData }) {
       case 'not-a-backup': return { text: t('settings.restore.errors.notABackup'), tone: 'error' };
       case 'newer-version': return { text: `${t('settings.restore.errors.newerVersion')} ${nothing}`, tone: 'error' };
       case 'too-large': return { text: t('settings.restore.errors.tooLarge'), tone: 'error' };
+      case 'wrong-password': return { text: t('settings.restore.password.wrong'), tone: 'error' };
       case 'invalid-file': return { text: `${t('settings.restore.errors.invalidFile', { field: error.field })} ${nothing}`, tone: 'error' };
       case 'invalid-records': {
         const byEntry = new Map<number, string[]>();
@@ -47,6 +55,7 @@ export function RestoreBackup(props: { data: SettingsData }) {
     if (!file) return;
     setShown({ text: t('settings.restore.reading'), tone: 'info' });
     setPending(undefined);
+    forgetSealed();
     try {
       // A file this big cannot be a backup; do not read it into memory (UTF-8 is at most 4 bytes a character).
       if (file.size > MAX_BACKUP_CHARS * 4) {
@@ -56,9 +65,13 @@ export function RestoreBackup(props: { data: SettingsData }) {
       const text = await file.text();
       const parsed = props.data.parse(text);
       if (!parsed.ok) setShown(describe(parsed.error));
-      else {
+      else if (parsed.value.sealed) {
         setShown(undefined);
-        setPending(parsed.value);
+        setSealed(parsed.value.file);
+        queueMicrotask(() => passwordInput?.focus());
+      } else {
+        setShown(undefined);
+        setPending(parsed.value.backup);
       }
     } catch (e) {
       console.error('backup file could not be read', e);
@@ -66,6 +79,56 @@ export function RestoreBackup(props: { data: SettingsData }) {
     } finally {
       // Lets the person choose the same file again after fixing something.
       input.value = '';
+    }
+  }
+
+  function forgetSealed() {
+    setSealed(undefined);
+    setPassword('');
+    setPasswordError(undefined);
+  }
+
+  async function unlock(e: SubmitEvent) {
+    e.preventDefault();
+    const file = sealed();
+    if (!file || busy()) return;
+    if (password() === '') {
+      setPasswordError(t('settings.restore.password.required'));
+      passwordInput?.focus();
+      return;
+    }
+    setBusy(true);
+    setPasswordError(undefined);
+    setShown({ text: t('settings.restore.password.checking'), tone: 'info' });
+    await afterPaint();
+    let opened: BackupResult<BackupFileV1>;
+    try {
+      opened = await props.data.unseal(file, password());
+    } catch (err) {
+      // Argon2id needs 64 MiB; a device that cannot give it (or cannot run WebAssembly) ends here.
+      console.error('protected backup could not be opened', err);
+      setBusy(false);
+      setShown({ text: t('settings.restore.password.failed'), tone: 'error' });
+      return;
+    }
+    setBusy(false);
+    if (opened.ok) {
+      forgetSealed();
+      setShown(undefined);
+      setPending(opened.value);
+    } else if (opened.error.code === 'wrong-password') {
+      // Keep what was typed, so one wrong letter can be fixed rather than everything retyped.
+      setShown(undefined);
+      setPasswordError(t('settings.restore.password.wrong'));
+      queueMicrotask(() => {
+        passwordInput?.focus();
+        passwordInput?.select();
+      });
+    } else {
+      // The password was right but what it opened is not a backup this app can restore.
+      forgetSealed();
+      setShown(describe(opened.error));
+      input.focus();
     }
   }
 
@@ -117,6 +180,39 @@ export function RestoreBackup(props: { data: SettingsData }) {
           <span class="button" aria-hidden="true">{t('settings.restore.choose')}</span>
         </span>
       </div>
+      <Show when={sealed()}>
+        <form class="card soft settings-unlock" novalidate aria-labelledby="settings-unlock-h" onSubmit={(e) => void unlock(e)}>
+          <h4 id="settings-unlock-h">{t('settings.restore.password.heading')}</h4>
+          <p>{t('settings.restore.password.intro')}</p>
+          <PasswordField
+            id="settings-unlock-password"
+            ref={(el) => (passwordInput = el)}
+            label={t('settings.restore.password.label')}
+            error={passwordError()}
+            value={password()}
+            disabled={busy()}
+            onInput={(v) => {
+              setPassword(v);
+              setPasswordError(undefined);
+            }}
+          />
+          <div class="actions">
+            <button type="submit" class="button primary" disabled={busy()}>{t('settings.restore.password.open')}</button>
+            <button
+              type="button"
+              class="button"
+              disabled={busy()}
+              onClick={() => {
+                forgetSealed();
+                setShown({ text: t('settings.restore.nothingChanged'), tone: 'info' });
+                input.focus();
+              }}
+            >
+              {t('common.cancel')}
+            </button>
+          </div>
+        </form>
+      </Show>
       <div id="settings-restore-result" role={shown()?.tone === 'error' ? 'alert' : 'status'}>
         <Show when={shown()}>
           {(s) => (

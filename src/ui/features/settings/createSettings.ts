@@ -4,9 +4,10 @@
  */
 import { RECORD_KINDS, toLocalDate } from '../../../domain';
 import {
-  backupToJson, exportBackup, exportCsv, importBackup, parseBackup,
-  type BackupError, type BackupFileV1, type BackupImportReport,
+  backupToJson, exportBackup, exportCsv, importBackup,
+  type BackupFileV1, type BackupImportReport, type BackupResult,
 } from '../../../storage/backup';
+import { exportSealedBackupText, openSealedBackup, parseAnyBackup, type AnyBackupFile, type SealedBackupFileV1 } from '../../../storage/backup-sealed';
 import type { StoreError } from '../../../storage/errors';
 import { listRecords } from '../../../storage/journal-queries';
 import { getSetting, setSetting, type SettingKey, type Settings } from '../../../storage/profile';
@@ -30,8 +31,12 @@ export interface SettingsData {
   requestPersistence(): Promise<PersistOutcome>;
   /** The backup file's text and its name. */
   backupFile(now?: Date): Promise<{ name: string; text: string }>;
+  /** The same backup sealed under a password (at least BACKUP_PASSWORD_MIN_CHARS; check first). */
+  protectedBackupFile(password: string, now?: Date): Promise<{ name: string; text: string }>;
   csvFile(now?: Date): Promise<{ name: string; text: string }>;
-  parse(text: string): { ok: true; value: BackupFileV1 } | { ok: false; error: BackupError };
+  /** Reads a plain or a password-protected backup file; a protected one still needs unseal(). */
+  parse(text: string): BackupResult<AnyBackupFile>;
+  unseal(file: SealedBackupFileV1, password: string): Promise<BackupResult<BackupFileV1>>;
   restore(parsed: BackupFileV1): Promise<{ ok: true; value: BackupImportReport } | { ok: false; error: StoreError }>;
 }
 
@@ -71,12 +76,15 @@ export function createSettings(): SettingsData {
       return { name: `paceline-backup-${toLocalDate(now)}.json`, text: backupToJson(backup) };
     },
 
+    protectedBackupFile: (password, now = new Date()) => exportSealedBackupText(db, circleId, password, now),
+
     async csvFile(now = new Date()) {
       const records = await listRecords(db, circleId, RECORD_KINDS);
       return { name: `paceline-${toLocalDate(now)}.csv`, text: exportCsv(records) };
     },
 
-    parse: (text) => parseBackup(text),
+    parse: (text) => parseAnyBackup(text),
+    unseal: (file, password) => openSealedBackup(file, password),
 
     async restore(parsed) {
       try {
