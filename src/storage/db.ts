@@ -146,7 +146,10 @@ const VERSIONS: ReadonlyArray<{
     },
   },
   // Version 4 goes here, with its upgrade(), and a fixture test of version 3 in
-  // tests/unit/storage/migrations.test.ts.
+  // tests/unit/storage/migrations.test.ts. On clinic tablets every row is sealed
+  // (at-rest/middleware.ts) and IndexedDB sees only key and index fields: a new index on an
+  // existing table needs an upgrade() that rewrites its rows (`modify(() => undefined)`),
+  // or the index stays empty there.
 ];
 
 export class PacelineDB extends Dexie {

@@ -6,50 +6,62 @@
  */
 import type { PacelineDB } from './db';
 import { SYNC_ROW_VERSION, type DeviceKeyRow, type DocKeyRow, type MembershipRow, type OwnerKeyRow, type StoredBytes } from './sync-rows';
+import { fromStoredKey, toStoredKey } from './private-keys';
+
+/** A key row with its private key ready for WebCrypto. */
+export type Opened<T extends { privateKey: unknown }> = Omit<T, 'privateKey'> & { privateKey: CryptoKey };
+
+async function opened<T extends DeviceKeyRow | OwnerKeyRow>(row: T | undefined): Promise<Opened<T> | undefined> {
+  return row && { ...row, privateKey: await fromStoredKey(row.privateKey) };
+}
 
 /** The device's signing key row, if one was created. */
-export function getDeviceKey(db: PacelineDB): Promise<DeviceKeyRow | undefined> {
-  return db.deviceKeys.get('device');
+export async function getDeviceKey(db: PacelineDB): Promise<Opened<DeviceKeyRow> | undefined> {
+  return opened(await db.deviceKeys.get('device'));
 }
 
 /**
  * Stores the device key unless one exists, in one transaction (two tabs at first run
  * cannot both create one); returns the row that is stored.
  */
-export async function putDeviceKeyOnce(db: PacelineDB, publicKey: Uint8Array, privateKey: CryptoKey, now: number = Date.now()): Promise<DeviceKeyRow> {
-  return db.transaction('rw', db.deviceKeys, async () => {
+export async function putDeviceKeyOnce(db: PacelineDB, publicKey: Uint8Array, privateKey: CryptoKey, now: number = Date.now()): Promise<Opened<DeviceKeyRow>> {
+  const stored = await toStoredKey(privateKey);
+  const row = await db.transaction('rw', db.deviceKeys, async () => {
     const existing = await db.deviceKeys.get('device');
     if (existing) return existing;
-    const row: DeviceKeyRow = { id: 'device', publicKey: publicKey as StoredBytes, privateKey, createdAt: now, schemaVersion: SYNC_ROW_VERSION };
-    await db.deviceKeys.put(row);
-    return row;
+    const fresh: DeviceKeyRow = { id: 'device', publicKey: publicKey as StoredBytes, privateKey: stored, createdAt: now, schemaVersion: SYNC_ROW_VERSION };
+    await db.deviceKeys.put(fresh);
+    return fresh;
   });
+  return (await opened(row))!;
 }
 
 /** The device's X25519 box key row, if one was created. */
-export function getBoxKey(db: PacelineDB): Promise<DeviceKeyRow | undefined> {
-  return db.deviceKeys.get('box');
+export async function getBoxKey(db: PacelineDB): Promise<Opened<DeviceKeyRow> | undefined> {
+  return opened(await db.deviceKeys.get('box'));
 }
 
 /** Stores the box key unless one exists (first writer wins across tabs); returns the stored row. */
-export async function putBoxKeyOnce(db: PacelineDB, publicKey: Uint8Array, privateKey: CryptoKey, now: number = Date.now()): Promise<DeviceKeyRow> {
-  return db.transaction('rw', db.deviceKeys, async () => {
+export async function putBoxKeyOnce(db: PacelineDB, publicKey: Uint8Array, privateKey: CryptoKey, now: number = Date.now()): Promise<Opened<DeviceKeyRow>> {
+  const stored = await toStoredKey(privateKey);
+  const row = await db.transaction('rw', db.deviceKeys, async () => {
     const existing = await db.deviceKeys.get('box');
     if (existing) return existing;
-    const row: DeviceKeyRow = { id: 'box', publicKey: publicKey as StoredBytes, privateKey, createdAt: now, schemaVersion: SYNC_ROW_VERSION };
-    await db.deviceKeys.put(row);
-    return row;
+    const fresh: DeviceKeyRow = { id: 'box', publicKey: publicKey as StoredBytes, privateKey: stored, createdAt: now, schemaVersion: SYNC_ROW_VERSION };
+    await db.deviceKeys.put(fresh);
+    return fresh;
   });
+  return (await opened(row))!;
 }
 
 /** Stores an owner key handed over with an invitation (a clinician set the circle up for its patient). */
 export async function putOwnerKey(db: PacelineDB, circleId: string, publicKey: Uint8Array, privateKey: CryptoKey, now: number = Date.now()): Promise<void> {
-  await db.ownerKeys.put({ circleId, publicKey: publicKey as StoredBytes, privateKey, createdAt: now, schemaVersion: SYNC_ROW_VERSION });
+  await db.ownerKeys.put({ circleId, publicKey: publicKey as StoredBytes, privateKey: await toStoredKey(privateKey), createdAt: now, schemaVersion: SYNC_ROW_VERSION });
 }
 
 /** The owner key of a circle this device created, if any. */
-export function getOwnerKey(db: PacelineDB, circleId: string): Promise<OwnerKeyRow | undefined> {
-  return db.ownerKeys.get(circleId);
+export async function getOwnerKey(db: PacelineDB, circleId: string): Promise<Opened<OwnerKeyRow> | undefined> {
+  return opened(await db.ownerKeys.get(circleId));
 }
 
 /** Document key material rows of a document, oldest epoch first. */
@@ -104,10 +116,11 @@ export async function createCircleRecords(
   keys: ReadonlyArray<{ docKey: string; epoch: number; material: Uint8Array }>,
   now: number = Date.now(),
 ): Promise<boolean> {
+  const privateKey = await toStoredKey(owner.privateKey);
   return db.transaction('rw', [db.ownerKeys, db.memberships, db.docKeys], async () => {
     if (await db.memberships.get(owner.circleId)) return false;
     await Promise.all([
-      db.ownerKeys.add({ circleId: owner.circleId, publicKey: owner.publicKey as StoredBytes, privateKey: owner.privateKey, createdAt: now, schemaVersion: SYNC_ROW_VERSION }),
+      db.ownerKeys.add({ circleId: owner.circleId, publicKey: owner.publicKey as StoredBytes, privateKey, createdAt: now, schemaVersion: SYNC_ROW_VERSION }),
       db.memberships.add({ circleId: owner.circleId, ownerPk: owner.publicKey as StoredBytes, links: [genesisLink as StoredBytes], relayVersion: 0, updatedAt: now, schemaVersion: SYNC_ROW_VERSION }),
       db.docKeys.bulkAdd(
         keys.map((k) => ({ docKey: k.docKey, epoch: k.epoch, material: k.material as StoredBytes, addedAt: now, schemaVersion: SYNC_ROW_VERSION })),

@@ -6,6 +6,7 @@
  * Byte fields are `Uint8Array<ArrayBuffer>`: that is what IndexedDB hands back, and what
  * WebCrypto accepts without a copy.
  */
+import type { StoredPrivateKey } from './private-keys';
 
 /** Version of the row shapes below; bump with a Dexie upgrade when one changes. */
 export const SYNC_ROW_VERSION = 1;
@@ -81,12 +82,13 @@ export interface SyncDocRow {
 
 /**
  * This device's keys: 'device' is the Ed25519 signing key, 'box' the X25519 key that opens
- * key bundles; private keys are non-extractable CryptoKeys (structured-cloneable).
+ * key bundles; private keys are non-extractable CryptoKeys (structured-cloneable), or pkcs8
+ * bytes on a clinic tablet (private-keys.ts).
  */
 export interface DeviceKeyRow {
   id: 'device' | 'box';
   publicKey: StoredBytes;
-  privateKey: CryptoKey;
+  privateKey: StoredPrivateKey;
   createdAt: number;
   schemaVersion: number;
 }
@@ -95,7 +97,7 @@ export interface DeviceKeyRow {
 export interface OwnerKeyRow {
   circleId: string;
   publicKey: StoredBytes;
-  privateKey: CryptoKey;
+  privateKey: StoredPrivateKey;
   createdAt: number;
   schemaVersion: number;
 }
@@ -128,9 +130,9 @@ export interface MembershipRow {
  */
 export interface InviteClaimRow {
   circleId: string;
-  /** The invitation key (Ed25519), imported non-extractable. */
+  /** The invitation key (Ed25519), imported non-extractable (bytes on a clinic tablet). */
   invitePk: StoredBytes;
-  inviteKey: CryptoKey;
+  inviteKey: StoredPrivateKey;
   /** writeSignedMembership bytes of the version that added the invitation. */
   inviteLink: StoredBytes;
   claimBy: number;

@@ -11,6 +11,7 @@ import { type DeviceKeys, generateDeviceKeys, generateDocKeyMaterial, isWeakPubl
 import { type CircleId, DOC_CLASSES, type DocClass, LIMITS, type Result, type Role, isCircleId } from './protocol';
 import { type Member, type Membership, type SignedMembership, mayRead, membershipHash, readSignedMembership, signMembership, writeSignedMembership } from './protocol-membership';
 import { type BoxKeys, type BundledKey, generateBoxKeys, sealBundles } from './membership-keys';
+import { privateKeysAsBytes } from '../storage/private-keys';
 
 /** The first key epoch of a circle. */
 export const FIRST_KEY_EPOCH = 1;
@@ -19,7 +20,7 @@ export const FIRST_KEY_EPOCH = 1;
 export async function loadOrCreateDeviceKeys(db: PacelineDB): Promise<DeviceKeys> {
   const existing = await getDeviceKey(db);
   if (existing) return { publicKey: existing.publicKey, privateKey: existing.privateKey };
-  const fresh = await generateDeviceKeys();
+  const fresh = await generateDeviceKeys({ wrappable: privateKeysAsBytes() });
   // Another tab may have stored one meanwhile: the stored key wins, ours is dropped.
   const row = await putDeviceKeyOnce(db, fresh.publicKey, fresh.privateKey);
   return { publicKey: row.publicKey, privateKey: row.privateKey };
@@ -51,7 +52,7 @@ export async function createCircle(
   // The owner key stays on this device as a non-extractable CryptoKey; it signs membership only.
   // A clinician setting a circle up for a patient holds it extractable, to hand it over in the patient's invitation.
   const role = options.role ?? 'patient';
-  const owner = await generateDeviceKeys({ wrappable: role === 'clinician' });
+  const owner = await generateDeviceKeys({ wrappable: role === 'clinician' || privateKeysAsBytes() });
   const box = await loadOrCreateBoxKeys(db);
   const genesis = await signMembership(
     { circleId, version: 1, prevHash: null, keyEpoch: FIRST_KEY_EPOCH, members: [{ devicePk: device.publicKey, role, delegate: role === 'clinician', boxPk: box.publicKey }], issuedAt: now },

@@ -17,6 +17,7 @@ import { type CircleError, addPreparedMember, keysForMember } from './identity';
 import type { BundledKey } from './membership-keys';
 import { type CircleId, DOC_CLASSES, ED25519_PUBLIC_KEY_BYTES, type Result, ROLES, type Role, isCircleId } from './protocol';
 import { type SignedMembership, decodeSignedMembership, encodeSignedMembership, findMember, isPending, writeSignedMembership } from './protocol-membership';
+import { privateKeysAsBytes, toStoredKey } from '../storage/private-keys';
 
 export const INVITATION_FORMAT = 1;
 /** Seven days: long enough for a patient who is offline most days, short enough to limit a leaked link. */
@@ -170,20 +171,21 @@ export async function acceptInvitation(db: PacelineDB, inv: Invitation, now: num
   let inviteKey: CryptoKey;
   let ownerKey: CryptoKey | undefined;
   try {
-    inviteKey = await crypto.subtle.importKey('pkcs8', new Uint8Array(inv.inviteSk), { name: 'Ed25519' }, false, ['sign']);
-    if (inv.ownerSk) ownerKey = await crypto.subtle.importKey('pkcs8', new Uint8Array(inv.ownerSk), { name: 'Ed25519' }, false, ['sign']);
+    inviteKey = await crypto.subtle.importKey('pkcs8', new Uint8Array(inv.inviteSk), { name: 'Ed25519' }, privateKeysAsBytes(), ['sign']);
+    if (inv.ownerSk) ownerKey = await crypto.subtle.importKey('pkcs8', new Uint8Array(inv.ownerSk), { name: 'Ed25519' }, privateKeysAsBytes(), ['sign']);
   } catch {
     return { ok: false, error: 'bad-invitation' };
   }
   const existing = await getMembership(db, inv.circleId);
   if (existing && !bytesEqual(existing.ownerPk, inv.ownerPk)) return { ok: false, error: 'other-owner' };
   if (existing && existing.links.length > 0) return { ok: false, error: 'already-member' };
+  const storedInviteKey = await toStoredKey(inviteKey);
   await db.transaction('rw', [db.memberships, db.inviteClaims], async () => {
     if (!existing) await putMembership(db, { circleId: inv.circleId, ownerPk: inv.ownerPk, links: [], relayVersion: 0 }, now);
     await db.inviteClaims.put({
       circleId: inv.circleId,
       invitePk: inv.invitePk as StoredBytes,
-      inviteKey,
+      inviteKey: storedInviteKey,
       inviteLink: writeSignedMembership(inv.link) as StoredBytes,
       claimBy: inv.claimBy,
       acceptedAt: now,

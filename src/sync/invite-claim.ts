@@ -13,6 +13,7 @@ import { bytesEqual } from './codec-bytes';
 import type { DeviceKeys } from './crypto';
 import type { BoxKeys } from './membership-keys';
 import type { CircleId, ClientMessage, ErrorCode } from './protocol';
+import { fromStoredKey } from '../storage/private-keys';
 import {
   type Member,
   type SignedMembership,
@@ -37,7 +38,7 @@ export class InviteClaim {
 
   private constructor(
     private readonly db: PacelineDB,
-    private readonly row: InviteClaimRow,
+    private readonly row: Omit<InviteClaimRow, 'inviteKey'> & { inviteKey: CryptoKey },
     private readonly inviteLink: SignedMembership,
     private readonly device: DeviceKeys,
     private readonly box: BoxKeys,
@@ -59,7 +60,7 @@ export class InviteClaim {
     if (!row || !membership) return null;
     const link = readSignedMembership(row.inviteLink);
     if (!link.ok) throw new Error(`stored invitation link of ${circleId} does not decode`);
-    return new InviteClaim(db, row, link.value, device, box, membership.ownerPk, send, finished);
+    return new InviteClaim(db, { ...row, inviteKey: await fromStoredKey(row.inviteKey) }, link.value, device, box, membership.ownerPk, send, finished);
   }
 
   get circleId(): CircleId {

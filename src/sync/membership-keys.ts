@@ -8,6 +8,7 @@ import { type ByteReader, ByteWriter, type Bytes, bytesEqual, check, concatBytes
 import { open, seal } from './crypto';
 import { DOC_CLASSES, type DocClass, type Result } from './protocol';
 import { type KeyBundle, MAX_BUNDLE_BYTES, type Membership, X25519_PUBLIC_KEY_BYTES } from './protocol-membership';
+import { privateKeysAsBytes } from '../storage/private-keys';
 
 const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
 const LABEL = 'paceline/key-bundle/v1';
@@ -30,7 +31,8 @@ export type BundleError = 'no-bundle' | 'tampered' | 'malformed';
 
 /** A fresh X25519 key pair for this device. */
 export async function generateBoxKeys(): Promise<BoxKeys> {
-  const pair = (await subtle().generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair;
+  // Extractable only on a clinic tablet, which stores its keys as encrypted bytes (storage/private-keys.ts).
+  const pair = (await subtle().generateKey({ name: 'X25519' }, privateKeysAsBytes(), ['deriveBits'])) as CryptoKeyPair;
   return { publicKey: new Uint8Array(await subtle().exportKey('raw', pair.publicKey)), privateKey: pair.privateKey };
 }
 
