@@ -6,6 +6,7 @@ import { isLocale, type Locale } from './ui/i18n/types';
 import { PacelineDB } from './storage/db';
 import { loadDeviceProfile, getSetting, setSetting } from './storage/profile';
 import { requestPersistentStorage } from './pwa/register';
+import { kioskPresent } from './storage/kiosk-present';
 import './ui/styles.css';
 
 function browserLocale(): Locale {
@@ -17,14 +18,14 @@ function browserLocale(): Locale {
  * The language and crisis-line region come from the browser until the person picks them in
  * Settings; they are stored on first run so the app does not change under them later.
  */
-async function firstRunDefaults(db: PacelineDB): Promise<Locale> {
+async function firstRunDefaults(db: PacelineDB, fallback: Locale = browserLocale()): Promise<Locale> {
   const [localeRow, regionRow] = await Promise.all([db.settings.get('locale'), db.settings.get('region')]);
   if (!regionRow) {
     const region = (navigator.language.split('-')[1] ?? '').toUpperCase();
     if (region === 'US' || region === 'MX' || region === 'ES' || region === 'GB') await setSetting(db, 'region', region);
   }
   if (localeRow) return getSetting(db, 'locale');
-  const locale = browserLocale();
+  const locale = fallback;
   await setSetting(db, 'locale', locale);
   return locale;
 }
@@ -60,12 +61,24 @@ function renderStorageFailure(root: HTMLElement, locale: Locale, error: unknown)
 async function start(): Promise<void> {
   const root = document.getElementById('root');
   if (!root) return;
+  // A clinic tablet shows its lock screen first; its database opens only with the data key.
+  let kiosk: import('./ui/features/kiosk/kiosk-boot').KioskBoot | undefined;
+  if (await kioskPresent().catch(() => false)) {
+    const m = await import('./ui/features/kiosk/kiosk-boot');
+    const booted = await m.bootKiosk(root);
+    if (booted === 'damaged') {
+      renderStorageFailure(root, browserLocale(), new Error('kiosk state damaged'));
+      return;
+    }
+    kiosk = booted;
+  }
   const db = new PacelineDB();
+  kiosk?.protect(db);
   let profile: Awaited<ReturnType<typeof loadDeviceProfile>>;
   let locale: Locale;
   try {
     profile = await loadDeviceProfile(db);
-    locale = await firstRunDefaults(db);
+    locale = await firstRunDefaults(db, kiosk?.locale);
   } catch (e) {
     renderStorageFailure(root, browserLocale(), e);
     return;
@@ -73,6 +86,7 @@ async function start(): Promise<void> {
   const catalog = await loadCatalog(locale);
   document.documentElement.lang = locale;
   const data = createAppData(db, profile.circleId, profile.role);
+  if (kiosk) data.kiosk = kiosk.session;
   root.replaceChildren();
   render(
     () => (
@@ -86,6 +100,7 @@ async function start(): Promise<void> {
     root,
   );
   performance.mark('paceline:rendered');
+  kiosk?.started();
   // The journal document (and Yjs) opens when the person starts filling in a form (see Layout),
   // not here: with years of entries the open is one long task, and on start-up it would freeze
   // the screen the person is about to use.

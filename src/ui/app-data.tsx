@@ -4,6 +4,15 @@ import type { CircleDocs } from '../storage/circle-docs';
 import type { PacelineDB } from '../storage/db';
 import type { JournalStore } from '../storage/journal-store';
 
+/** A clinic tablet lent to a patient (features/kiosk): how it locks, and whether staff opened it. */
+export interface KioskSession {
+  /** Staff opened it with the staff passphrase, for the hand-back. */
+  staff: boolean;
+  settings: { idleMinutes: number; clinicName: string };
+  /** Locks at once (the page reloads into the lock screen). */
+  lock(): void;
+}
+
 /** What every feature needs: the local database, the circle, this device's role, and lazy stores. */
 export interface AppData {
   db: PacelineDB;
@@ -19,6 +28,8 @@ export interface AppData {
   circleDocs: (circleId?: string) => Promise<CircleDocs>;
   /** This device as the shared documents name authors: its public key, base64url (MemberRef). */
   me: () => Promise<string>;
+  /** Set on a loaned clinic tablet. */
+  kiosk?: KioskSession;
 }
 
 const AppDataContext = createContext<AppData>();

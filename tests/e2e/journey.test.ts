@@ -83,7 +83,7 @@ const ROUTES: [string, string][] = [
   ['/', 'Today'], ['/practice', 'Practice'], ['/checkins', 'Check-ins'], ['/checkins/peg', 'PEG'],
   ['/checkins/phq9', 'PHQ-9'], ['/checkins/gad7', 'GAD-7'], ['/checkins/phq2', 'PHQ-2'], ['/checkins/gad2', 'GAD-2'],
   ['/history', 'History'], ['/crisis', 'Crisis'], ['/settings', 'Settings'], ['/about', 'About'], ['/no-such-page', 'Not found'],
-  ['/plan', 'Plan'], ['/messages', 'Messages'], ['/care-team', 'Care team'], ['/join', 'Join (no invitation)'], ['/circles/new', 'New patient circle'],
+  ['/plan', 'Plan'], ['/messages', 'Messages'], ['/care-team', 'Care team'], ['/join', 'Join (no invitation)'], ['/circles/new', 'New patient circle'], ['/kiosk/setup', 'Clinic tablet set-up'],
 ];
 
 describe('every route is accessible', () => {

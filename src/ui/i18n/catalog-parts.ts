@@ -11,7 +11,7 @@ import { diaryEn } from '../features/diary/i18n-en';
 import { sharingEn } from '../features/sharing/i18n-en';
 import { planEn } from '../features/plan/i18n-en';
 
-export const LAZY_NAMESPACES = ['practice', 'assessments', 'crisis', 'history', 'settings', 'messages', 'circle', 'clinician'] as const;
+export const LAZY_NAMESPACES = ['practice', 'assessments', 'crisis', 'history', 'settings', 'messages', 'circle', 'clinician', 'kiosk'] as const;
 export type LazyNamespace = (typeof LAZY_NAMESPACES)[number];
 
 /** A catalog with its lazy namespaces present once loaded. */
@@ -32,6 +32,7 @@ const LAZY: Record<Locale, Record<LazyNamespace, () => Promise<unknown>>> = {
     messages: () => import('../features/messages/i18n-en').then((m) => m.messagesEn),
     circle: () => import('../features/circle/i18n-en').then((m) => m.circleEn),
     clinician: () => import('../features/clinician/i18n-en').then((m) => m.clinicianEn),
+    kiosk: () => import('../features/kiosk/i18n-en').then((m) => m.kioskEn),
   },
   es: {
     practice: () => import('../features/practice/i18n-es').then((m) => m.practiceEs),
@@ -42,6 +43,7 @@ const LAZY: Record<Locale, Record<LazyNamespace, () => Promise<unknown>>> = {
     messages: () => import('../features/messages/i18n-es').then((m) => m.messagesEs),
     circle: () => import('../features/circle/i18n-es').then((m) => m.circleEs),
     clinician: () => import('../features/clinician/i18n-es').then((m) => m.clinicianEs),
+    kiosk: () => import('../features/kiosk/i18n-es').then((m) => m.kioskEs),
   },
 };
 

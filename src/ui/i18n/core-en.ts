@@ -5,6 +5,8 @@ export const coreEn = {
     tagline: 'Your pain diary and care plan',
     skipToContent: 'Skip to main content',
     loading: 'Loading…',
+    lock: 'Lock',
+    lockLabel: 'Lock the tablet now',
     crisisButton: 'Crisis help',
     crisisButtonLabel: 'Crisis help: people to call now',
     mainNav: 'Main',

@@ -7,6 +7,8 @@ export const coreEs: DeepStrings<typeof coreEn> = {
     tagline: 'Tu diario de dolor y tu plan de cuidado',
     skipToContent: 'Saltar al contenido principal',
     loading: 'Cargando…',
+    lock: 'Bloquear',
+    lockLabel: 'Bloquear la tableta ahora',
     crisisButton: 'Ayuda en crisis',
     crisisButtonLabel: 'Ayuda en crisis: a quién llamar ahora',
     mainNav: 'Principal',

@@ -10,6 +10,7 @@ import { circleEn } from '../features/circle/i18n-en';
 import { settingsEn } from '../features/settings/i18n-en';
 import { messagesEn } from '../features/messages/i18n-en';
 import { clinicianEn } from '../features/clinician/i18n-en';
+import { kioskEn } from '../features/kiosk/i18n-en';
 
 /** The English catalog: the reference shape every other language must match. */
 export const en = {
@@ -25,5 +26,6 @@ export const en = {
   plan: planEn,
   circle: circleEn,
   clinician: clinicianEn,
+  kiosk: kioskEn,
 };
 export type Catalog = typeof en;

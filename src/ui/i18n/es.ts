@@ -10,6 +10,7 @@ import { circleEs } from '../features/circle/i18n-es';
 import { settingsEs } from '../features/settings/i18n-es';
 import { messagesEs } from '../features/messages/i18n-es';
 import { clinicianEs } from '../features/clinician/i18n-es';
+import { kioskEs } from '../features/kiosk/i18n-es';
 import type { DeepStrings } from './types';
 import type { Catalog } from './en';
 
@@ -27,4 +28,5 @@ export const es: DeepStrings<Catalog> = {
   plan: planEs,
   circle: circleEs,
   clinician: clinicianEs,
+  kiosk: kioskEs,
 };

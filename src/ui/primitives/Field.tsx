@@ -9,7 +9,7 @@ export function Field(props: {
   error?: string;
   value: string;
   onInput: (value: string) => void;
-  type?: 'text' | 'number' | 'datetime-local' | 'date' | 'time' | 'textarea';
+  type?: 'text' | 'password' | 'number' | 'datetime-local' | 'date' | 'time' | 'textarea';
   inputmode?: JSX.HTMLAttributes<HTMLInputElement>['inputmode'];
   min?: number;
   max?: number;

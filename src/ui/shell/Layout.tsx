@@ -93,6 +93,9 @@ export function Layout(props: { children?: JSX.Element }) {
       <a class="skip-link" href="#main">{t('app.skipToContent')}</a>
       <header class="app-header">
         <A href="/" class="brand" end>{t('app.name')}</A>
+        <Show when={app.kiosk}>
+          {(k) => <button type="button" class="button" aria-label={t('app.lockLabel')} onClick={() => k().lock()}>{t('app.lock')}</button>}
+        </Show>
         <A href="/crisis" class="button crisis" aria-label={t('app.crisisButtonLabel')}>{t('app.crisisButton')}</A>
       </header>
       <UpdateBanner />
@@ -102,7 +105,8 @@ export function Layout(props: { children?: JSX.Element }) {
       <main id="main" tabindex="-1" onPointerDown={warmJournal} onFocusIn={warmJournal}>{props.children}</main>
       <SyncLine />
       <ToastHost />
-      <nav class="app-nav" classList={{ wrapped: navWrapped() }} aria-label={t('app.mainNav')}>
+      {/* Staff who opened a loaned tablet for its return see only the return screen. */}
+      <nav class="app-nav" classList={{ wrapped: navWrapped() }} aria-label={t('app.mainNav')} hidden={app.kiosk?.staff}>
         <ul ref={navList}>
           {NAV[app.role].map((item) => (
             <li>

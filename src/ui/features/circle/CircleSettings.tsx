@@ -21,9 +21,12 @@ export function CircleSettings() {
       <Show when={data.role !== 'clinician'} fallback={<A class="button" href="/circles/new">{t('circle.clinician.newTitle')}</A>}>
         <p>{t('circle.clinician.careTeamIntro')}</p>
         <A class="button" href="/care-team">{t('circle.team.title')}</A>
-        <h3>{t('circle.clinician.setupHeading')}</h3>
-        <p>{t('circle.clinician.setupIntro')}</p>
-        <button type="button" class="button" onClick={() => void useAsClinician()}>{t('circle.clinician.setupButton')}</button>
+        {/* A loaned clinic tablet stays the patient's. */}
+        <Show when={!data.kiosk}>
+          <h3>{t('circle.clinician.setupHeading')}</h3>
+          <p>{t('circle.clinician.setupIntro')}</p>
+          <button type="button" class="button" onClick={() => void useAsClinician()}>{t('circle.clinician.setupButton')}</button>
+        </Show>
       </Show>
     </section>
   );

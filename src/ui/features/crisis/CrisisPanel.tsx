@@ -1,4 +1,5 @@
 import { For, onMount, Show, type JSX } from 'solid-js';
+import { DialLink } from '../../primitives/DialLink';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { createCrisisPlans, createCrisisResources } from './createCrisis';
 import { CrisisPlanCard } from './CrisisPlanCard';
@@ -43,9 +44,9 @@ export function CrisisPanel(props: { intro: string; focusOnMount?: boolean; aler
                   <li>
                     <p class="crisis-line-name">{t(line.labelKey as MessageKey)}</p>
                     <div class="crisis-actions">
-                      <a class="button big primary" href={`tel:${dialString(line.phone)}`}>{t('crisis.panel.call', { number: line.phone })}</a>
+                      <DialLink class="button big primary" href={`tel:${dialString(line.phone)}`}>{t('crisis.panel.call', { number: line.phone })}</DialLink>
                       <Show when={line.sms}>
-                        {(sms) => <a class="button big" href={`sms:${dialString(sms())}`}>{t('crisis.panel.text', { number: sms() })}</a>}
+                        {(sms) => <DialLink class="button big" href={`sms:${dialString(sms())}`}>{t('crisis.panel.text', { number: sms() })}</DialLink>}
                       </Show>
                     </div>
                     <Show when={line.noteKey}>{(note) => <p>{t(note() as MessageKey)}</p>}</Show>
@@ -56,7 +57,7 @@ export function CrisisPanel(props: { intro: string; focusOnMount?: boolean; aler
             <div class="crisis-emergency">
               <h3>{t('crisis.panel.emergencyHeading', { number: res().emergency })}</h3>
               <p>{t('crisis.panel.emergencyText')}</p>
-              <a class="button big danger" href={`tel:${dialString(res().emergency)}`}>{t('crisis.panel.callEmergency', { number: res().emergency })}</a>
+              <DialLink class="button big danger" href={`tel:${dialString(res().emergency)}`}>{t('crisis.panel.callEmergency', { number: res().emergency })}</DialLink>
             </div>
           </>
         )}

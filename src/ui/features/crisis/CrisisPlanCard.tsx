@@ -1,4 +1,5 @@
 import { For, Show } from 'solid-js';
+import { DialLink } from '../../primitives/DialLink';
 import { Dynamic } from 'solid-js/web';
 import { useI18n } from '../../i18n/i18n';
 import { dialString, type CrisisPlanView } from './crisis-plan';
@@ -27,7 +28,7 @@ export function CrisisPlanCard(props: { plan: CrisisPlanView; level: 2 | 3 }) {
           <For each={props.plan.people}>
             {(person) => (
               <li>
-                <a class="button big" href={`tel:${dialString(person.phone)}`}>{t('crisis.plan.callPerson', { name: person.name })}</a>
+                <DialLink class="button big" href={`tel:${dialString(person.phone)}`}>{t('crisis.plan.callPerson', { name: person.name })}</DialLink>
                 <span class="crisis-phone">{person.phone}</span>
               </li>
             )}

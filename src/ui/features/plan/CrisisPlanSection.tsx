@@ -1,4 +1,5 @@
 import { createSignal, For, onMount, Show } from 'solid-js';
+import { DialLink } from '../../primitives/DialLink';
 import { createStore } from 'solid-js/store';
 import { PLAN_LIMITS, type CrisisPlanInput, type CrisisPlanRecord } from '../../../domain';
 import { Field } from '../../primitives/Field';
@@ -35,7 +36,7 @@ export function CrisisPlanSection() {
               <For each={r.people}>
                 {(p) => (
                   <li>
-                    <a class="button" href={`tel:${dialable(p.phone)}`}>{t('crisis.call', { name: p.name })}</a>
+                    <DialLink class="button" href={`tel:${dialable(p.phone)}`}>{t('crisis.call', { name: p.name })}</DialLink>
                     <span class="plan-phone">{p.phone}</span>
                   </li>
                 )}

@@ -8,6 +8,7 @@ import { LanguageSection, RegionSection } from './PreferenceSections';
 import { InstallSection, StorageSection } from './StorageSection';
 import { SharingSection } from '../sharing/SharingSection';
 import { CircleSettings } from '../circle/CircleSettings';
+import { KioskSettingsLink } from '../kiosk/KioskSettingsLink';
 import './settings.css';
 
 /** /settings: language, crisis region, check-in schedule, keeping data safe, backups. */
@@ -25,6 +26,7 @@ export default function SettingsPage() {
       <StorageSection data={data} />
       <InstallSection />
       <BackupSection data={data} />
+      <KioskSettingsLink />
       <div class="actions">
         <A href="/about" class="button">{t('settings.about.link')}</A>
       </div>

@@ -1,0 +1,3 @@
+export * from './pin';
+export * from './pin-attempts';
+export * from './kiosk-settings';

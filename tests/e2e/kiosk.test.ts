@@ -1,0 +1,253 @@
+// A clinic tablet from provisioning to hand-back, in Chromium against the real relay: staff
+// set it up, lend it, the patient picks a PIN and logs offline; the storage holds no
+// plaintext; it locks when idle and when the app is left; wrong PINs slow down and then need
+// staff, who reset the PIN without losing anything; the return is refused while an entry is
+// not on the relay, allowed once it is; after the wipe no trace of the patient is left.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { axe, openApp, screenshot, setTextSize, smallTouchTargets, horizontalOverflow, waitForOfflineReady, type AppSession } from './harness';
+
+const STAFF = 'valley clinic staff 2026';
+const PIN = '482915';
+const NEW_PIN = '730461';
+/** Words that must never be readable in the tablet's storage. */
+const SECRET = 'Zebrafinch-knee-flare';
+
+let kiosk: AppSession;
+let phone: AppSession;
+
+const entries = (page: Page) => page.getByRole('region', { name: 'Today’s entries' });
+
+async function expectAccessible(page: Page, state: string): Promise<void> {
+  const violations = await axe(page);
+  expect(violations.map((v) => `${state}: ${v.id} ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(await smallTouchTargets(page), `${state}: small targets`).toEqual([]);
+}
+
+async function unlock(page: Page, pin: string): Promise<void> {
+  await page.getByLabel('PIN', { exact: true }).fill(pin);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+}
+
+async function staff(page: Page, passphrase = STAFF): Promise<void> {
+  await page.getByLabel('Staff passphrase').fill(passphrase);
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+/** Every value in every IndexedDB database, Cache Storage entry and web storage item, as text (bytes as Latin-1 and UTF-8). */
+async function everythingStored(page: Page): Promise<{ databases: string[]; text: string }> {
+  return page.evaluate(async () => {
+    const parts: string[] = [];
+    const bytes = (u: Uint8Array) => { parts.push(new TextDecoder('utf-8', { fatal: false }).decode(u)); parts.push(new TextDecoder('latin1').decode(u)); };
+    const walk = (v: unknown): void => {
+      if (v instanceof Uint8Array) return bytes(v);
+      if (v instanceof ArrayBuffer) return bytes(new Uint8Array(v));
+      if (Array.isArray(v)) return v.forEach(walk);
+      if (v && typeof v === 'object') { for (const [k, x] of Object.entries(v)) { parts.push(k); walk(x); } return; }
+      parts.push(String(v));
+    };
+    const databases = (await indexedDB.databases()).map((d) => d.name ?? '');
+    for (const name of databases) {
+      const db = await new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open(name); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+      for (const store of [...db.objectStoreNames]) {
+        const rows = await new Promise<unknown[]>((res, rej) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+        walk(rows);
+      }
+      db.close();
+    }
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const req of await cache.keys()) {
+        const res = await cache.match(req);
+        if (res) bytes(new Uint8Array(await res.arrayBuffer()));
+      }
+    }
+    for (const s of [localStorage, sessionStorage]) for (let i = 0; i < s.length; i++) { const k = s.key(i) ?? ''; parts.push(k, s.getItem(k) ?? ''); }
+    return { databases, text: parts.join('\n') };
+  });
+}
+
+describe('a clinic tablet, lent and returned', () => {
+  beforeAll(async () => {
+    const args = ['--force-webrtc-ip-handling-policy=disable_non_proxied_udp'];
+    kiosk = await openApp({ path: '/settings', args, viewport: { width: 800, height: 1280 } });
+    phone = await openApp({ path: '/', args });
+    await Promise.all([waitForOfflineReady(kiosk.page), waitForOfflineReady(phone.page)]);
+    // Fake timers that run in real time until fast-forwarded (idle lock, PIN waits).
+    await kiosk.context.clock.install();
+    await kiosk.page.reload();
+  });
+  afterAll(async () => {
+    await Promise.all([kiosk?.dispose(), phone?.dispose()]);
+  });
+
+  test('staff turn the tablet into a kiosk', async () => {
+    const page = kiosk.page;
+    await page.getByRole('link', { name: 'Set up as a clinic tablet (for clinic staff)' }).click();
+    await page.getByRole('heading', { name: 'Set up as a clinic tablet' }).waitFor();
+    await page.getByLabel('Clinic name (shown on the tablet, optional)').fill('Valley Clinic');
+    await page.getByLabel('Lock after this many minutes without a touch').fill('0');
+    await page.getByLabel('Choose a staff passphrase').fill('short');
+    await page.getByRole('button', { name: 'Turn this device into a clinic tablet' }).click();
+    await page.getByText('Choose a whole number from 1 to 30.').waitFor();
+    await page.getByText('Use at least 10 characters.').waitFor();
+    await expectAccessible(page, 'setup with errors');
+    await page.getByLabel('Lock after this many minutes without a touch').fill('2');
+    await page.getByLabel('Choose a staff passphrase').fill(STAFF);
+    await page.getByLabel('Type the staff passphrase again').fill(STAFF);
+    await page.getByRole('button', { name: 'Turn this device into a clinic tablet' }).click();
+    await page.getByRole('heading', { name: 'Clinic tablet of Valley Clinic' }).waitFor({ timeout: 20_000 });
+    await page.getByText('This tablet is ready to lend to a patient.').waitFor();
+    // Kiosk screens show no links out of the app.
+    expect(await page.locator('a[href^="http"], a[href^="tel:"], a[href^="sms:"], a[target]').count()).toBe(0);
+    await expectAccessible(page, 'kiosk home');
+    await screenshot(page, 'kiosk-home');
+  });
+
+  test('lending: staff passphrase, then the patient picks a PIN (easy ones refused)', async () => {
+    const page = kiosk.page;
+    await page.getByRole('button', { name: 'Lend to a patient' }).click();
+    await staff(page, 'not the passphrase');
+    await page.getByText('That is not the staff passphrase.').waitFor({ timeout: 20_000 });
+    await staff(page);
+    await page.getByRole('heading', { name: 'Patient: choose a PIN for this tablet' }).waitFor({ timeout: 20_000 });
+    await page.getByLabel('Your new PIN').fill('111111');
+    await page.getByLabel('Type your PIN again').fill('111111');
+    await page.getByRole('button', { name: 'Start using the tablet' }).click();
+    await page.getByText('This PIN is too easy to guess.', { exact: false }).waitFor();
+    await page.getByLabel('Your new PIN').fill(PIN);
+    await page.getByLabel('Type your PIN again').fill('482916');
+    await page.getByRole('button', { name: 'Start using the tablet' }).click();
+    await page.getByText('The two do not match.').waitFor();
+    await expectAccessible(page, 'choose PIN with error');
+    await screenshot(page, 'kiosk-choose-pin');
+    await page.getByLabel('Type your PIN again').fill(PIN);
+    await page.getByRole('button', { name: 'Start using the tablet' }).click();
+    await page.getByRole('button', { name: 'Lock the tablet now' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('heading', { name: 'Today', exact: true, level: 1 }).waitFor();
+  });
+
+  test('the patient links their phone, so someone besides the tablet can read the diary', async () => {
+    const page = kiosk.page;
+    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    const section = page.getByRole('region', { name: 'Sharing and devices' });
+    await section.getByText('This device', { exact: true }).waitFor({ timeout: 20_000 });
+    // No way to turn the tablet into a clinician's device or another kiosk from here.
+    expect(await page.getByRole('button', { name: 'Use this device as a clinician' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Set up as a clinic tablet (for clinic staff)' }).count()).toBe(0);
+    await section.getByRole('button', { name: 'Make a link for my other device' }).click();
+    const link = await section.getByLabel('Link for your other device').inputValue();
+    await phone.page.goto(link);
+    await phone.page.getByRole('button', { name: 'Link this device' }).click();
+    await phone.page.getByText('This device is linked.').waitFor({ timeout: 20_000 });
+    // The tablet learns that the phone claimed the link (the phone is listed by its key).
+    await section.getByText(/^Device [0-9A-F]{6}$/).waitFor({ timeout: 20_000 });
+  });
+
+  test('logs offline; reopening needs the PIN; nothing readable is stored', async () => {
+    const page = kiosk.page;
+    await kiosk.context.setOffline(true);
+    await page.getByRole('navigation').getByRole('link', { name: 'Today' }).click();
+    await page.getByRole('radio', { name: '6', exact: true }).click();
+    await page.getByRole('button', { name: 'Add details' }).click();
+    await page.getByLabel('Anything else that made it worse?').fill(SECRET);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await entries(page).getByText('Pain 6 out of 10').first().waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Enter your PIN' }).waitFor();
+    await expectAccessible(page, 'lock screen');
+    await screenshot(page, 'kiosk-lock');
+    const stored = await everythingStored(page);
+    expect(stored.databases.sort()).toEqual(['paceline', 'paceline-kiosk']);
+    expect(stored.text).not.toContain(SECRET);
+    await unlock(page, PIN);
+    await entries(page).getByText('Pain 6 out of 10').first().waitFor({ timeout: 20_000 });
+  });
+
+  test('locks when idle and when the app is left', async () => {
+    const page = kiosk.page;
+    await page.clock.fastForward('01:50');
+    await page.getByRole('heading', { name: 'Today', exact: true, level: 1 }).waitFor();
+    await page.clock.fastForward('00:15');
+    await page.getByRole('heading', { name: 'Enter your PIN' }).waitFor();
+    await unlock(page, PIN);
+    await entries(page).getByText('Pain 6 out of 10').first().waitFor({ timeout: 20_000 });
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await page.getByRole('heading', { name: 'Enter your PIN' }).waitFor();
+  });
+
+  test('wrong PINs: three free tries, then waits, then staff; staff reset the PIN and nothing is lost', async () => {
+    const page = kiosk.page;
+    for (let i = 1; i <= 3; i++) {
+      await unlock(page, '999888');
+      await page.getByText(i < 3 ? /That PIN is not right\. You can try/ : 'That PIN is not right.', { exact: i === 3 }).waitFor({ timeout: 20_000 });
+    }
+    await unlock(page, '999888');
+    await page.getByText(/Too many wrong PINs\. Try again in 0:(29|30)\./).waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('button', { name: 'Unlock' }).isDisabled()).toBe(true);
+    await expectAccessible(page, 'PIN wait');
+    await screenshot(page, 'kiosk-pin-wait');
+    // Each later wrong PIN waits longer; after the last, only staff can open it.
+    for (const wait of ['00:31', '01:01', '02:01', '05:01']) {
+      await page.clock.fastForward(wait);
+      await unlock(page, '999888');
+      await page.getByText(/Too many wrong PINs/).waitFor({ timeout: 20_000 });
+    }
+    await page.getByText('Too many wrong PINs. Please ask clinic staff to unlock the tablet.').waitFor();
+    expect(await page.getByLabel('PIN', { exact: true }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Clinic staff' }).click();
+    await staff(page);
+    await page.getByRole('button', { name: 'Reset the patient’s PIN' }).click({ timeout: 20_000 });
+    await page.getByLabel('Your new PIN').fill(NEW_PIN);
+    await page.getByLabel('Type your PIN again').fill(NEW_PIN);
+    await page.getByRole('button', { name: 'Start using the tablet' }).click();
+    await entries(page).getByText('Pain 6 out of 10').first().waitFor({ timeout: 20_000 });
+    // The old PIN no longer opens it; the new one does.
+    await page.getByRole('button', { name: 'Lock the tablet now' }).click();
+    await unlock(page, PIN);
+    await page.getByText(/That PIN is not right/).waitFor({ timeout: 20_000 });
+    await unlock(page, NEW_PIN);
+    await entries(page).getByText('Pain 6 out of 10').first().waitFor({ timeout: 20_000 });
+  });
+
+  test('return: refused while the entry is not on the relay, then wiped once it is', async () => {
+    const page = kiosk.page;
+    await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: 'Clinic staff: return this tablet' }).click();
+    await staff(page);
+    await page.getByRole('button', { name: 'Return this tablet to the clinic' }).click({ timeout: 20_000 });
+    await page.getByRole('heading', { name: 'Return this tablet', level: 1 }).waitFor({ timeout: 20_000 });
+    await page.getByText(/changes? (has|have) not reached the care team’s relay yet/).waitFor({ timeout: 20_000 });
+    await page.getByText('The tablet cannot be wiped yet: some of this patient’s data would be lost.').waitFor();
+    expect(await page.getByRole('button', { name: 'Wipe the tablet' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('navigation', { name: 'Main' }).isHidden()).toBe(true);
+    await expectAccessible(page, 'return refused');
+    await screenshot(page, 'kiosk-return-refused');
+    await setTextSize(page, 200);
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await setTextSize(page, 100);
+
+    await kiosk.context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await page.getByText('Everything on this tablet has reached the care team’s relay.').waitFor({ timeout: 30_000 });
+    await screenshot(page, 'kiosk-return-ready');
+    await page.getByRole('button', { name: 'Wipe the tablet' }).click();
+    await page.getByRole('button', { name: 'Wipe now' }).click();
+    await page.getByText('The tablet was wiped and is ready for the next patient.').waitFor({ timeout: 20_000 });
+    await page.getByText('This tablet is ready to lend to a patient.').waitFor();
+    await screenshot(page, 'kiosk-wiped');
+
+    // The phone has the entry: nothing was lost.
+    await phone.page.getByRole('navigation').getByRole('link', { name: 'Today' }).click();
+    await entries(phone.page).getByText('Pain 6 out of 10').first().waitFor({ timeout: 20_000 });
+
+    // No trace of the patient on the tablet.
+    const stored = await everythingStored(page);
+    expect(stored.databases).toEqual(['paceline-kiosk']);
+    expect(stored.text).not.toContain(SECRET);
+    expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+  });
+});
