@@ -91,7 +91,10 @@ function parseLoan(v: unknown): KioskLoan | null {
 
 function parseSettings(v: unknown): KioskSettings | null {
   if (!isRecord(v) || typeof v['idleMinutes'] !== 'number' || typeof v['clinicName'] !== 'string') return null;
-  const settings: KioskSettings = { idleMinutes: v['idleMinutes'], clinicName: v['clinicName'] };
+  // Kiosks set up before the region was asked for show the US lines until staff choose.
+  const region = v['region'] === undefined ? 'US' : v['region'];
+  if (typeof region !== 'string') return null;
+  const settings: KioskSettings = { idleMinutes: v['idleMinutes'], clinicName: v['clinicName'], region };
   return kioskSettingsProblem(settings) ? null : settings;
 }
 

@@ -155,8 +155,20 @@ describe('a clinic tablet, lent and returned', () => {
     await entries(page).getByText('Pain 6 out of 10').first().waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'Enter your PIN' }).waitFor();
+    // A locked tablet still says whom to call in a crisis (the region chosen at set-up).
+    await page.getByText('Crisis line, day and night: 988').waitFor();
+    await page.getByText('In an emergency call 911 from any phone.').waitFor();
     await expectAccessible(page, 'lock screen');
     await screenshot(page, 'kiosk-lock');
+    await setTextSize(page, 200);
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await screenshot(page, 'kiosk-lock-200');
+    await setTextSize(page, 100);
+    await page.getByRole('button', { name: 'Español' }).click();
+    await page.getByRole('heading', { name: 'Escriba su PIN' }).waitFor();
+    await expectAccessible(page, 'lock screen (es)');
+    await screenshot(page, 'kiosk-lock-es');
+    await page.getByRole('button', { name: 'English' }).click();
     const stored = await everythingStored(page);
     expect(stored.databases.sort()).toEqual(['paceline', 'paceline-kiosk']);
     expect(stored.text).not.toContain(SECRET);

@@ -69,11 +69,13 @@ describe('wrong PINs', () => {
 
 describe('kiosk settings', () => {
   it('idle time is a whole number of minutes from 1 to 30; the clinic name at most 80 characters', () => {
-    expect(kioskSettingsProblem({ idleMinutes: 3, clinicName: '' })).toBeNull();
-    expect(kioskSettingsProblem({ idleMinutes: 0, clinicName: '' })).toBe('idle-range');
-    expect(kioskSettingsProblem({ idleMinutes: 31, clinicName: '' })).toBe('idle-range');
-    expect(kioskSettingsProblem({ idleMinutes: 2.5, clinicName: '' })).toBe('idle-range');
-    expect(kioskSettingsProblem({ idleMinutes: Number.NaN, clinicName: '' })).toBe('idle-range');
-    expect(kioskSettingsProblem({ idleMinutes: 5, clinicName: 'x'.repeat(81) })).toBe('clinic-name-long');
+    expect(kioskSettingsProblem({ idleMinutes: 3, clinicName: '', region: 'US' })).toBeNull();
+    expect(kioskSettingsProblem({ idleMinutes: 0, clinicName: '', region: 'US' })).toBe('idle-range');
+    expect(kioskSettingsProblem({ idleMinutes: 31, clinicName: '', region: 'US' })).toBe('idle-range');
+    expect(kioskSettingsProblem({ idleMinutes: 2.5, clinicName: '', region: 'US' })).toBe('idle-range');
+    expect(kioskSettingsProblem({ idleMinutes: Number.NaN, clinicName: '', region: 'US' })).toBe('idle-range');
+    expect(kioskSettingsProblem({ idleMinutes: 5, clinicName: 'x'.repeat(81), region: 'US' })).toBe('clinic-name-long');
+    expect(kioskSettingsProblem({ idleMinutes: 5, clinicName: '', region: 'FR' })).toBe('region');
+    expect(kioskSettingsProblem({ idleMinutes: 5, clinicName: '', region: 'toString' })).toBe('region');
   });
 });

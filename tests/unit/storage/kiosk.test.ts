@@ -19,7 +19,7 @@ import { CIRCLE } from '../sync/fixtures';
 
 const FAST = { kdf: { alg: 'argon2id', memoryKiB: 1024, iterations: 1, parallelism: 1 } as const };
 const STAFF = 'valley clinic staff';
-const SETTINGS = { idleMinutes: 3, clinicName: 'Valley' };
+const SETTINGS = { idleMinutes: 3, clinicName: 'Valley', region: 'US' };
 const now = new Date('2026-11-23T10:00:00Z');
 
 afterEach(async () => {
@@ -125,9 +125,9 @@ describe('kiosk vault', () => {
 
   it('changing the staff passphrase re-seals the loan\'s staff box; the old one stops working', async () => {
     const { state, key } = await lent();
-    const changed = await changeKioskSettings(state, STAFF, { idleMinutes: 5, clinicName: 'Hill' }, 'es', 'a brand new staff phrase', FAST);
+    const changed = await changeKioskSettings(state, STAFF, { idleMinutes: 5, clinicName: 'Hill', region: 'MX' }, 'es', 'a brand new staff phrase', FAST);
     if (!changed.ok) throw new Error(changed.error);
-    expect(changed.state.settings).toEqual({ idleMinutes: 5, clinicName: 'Hill' });
+    expect(changed.state.settings).toEqual({ idleMinutes: 5, clinicName: 'Hill', region: 'MX' });
     expect(await checkStaff(changed.state, STAFF)).toBe(false);
     expect(await unlockAsStaff(changed.state, STAFF)).toBeNull();
     expect(await unlockAsStaff(changed.state, 'a brand new staff phrase')).toEqual(key);
@@ -147,7 +147,7 @@ describe('kiosk vault', () => {
     const { state } = await lent();
     expect(parseKioskState(state)).toEqual(state);
     const bad: unknown[] = [
-      null, { ...state, schemaVersion: 2 }, { ...state, locale: 'fr' }, { ...state, settings: { idleMinutes: 0, clinicName: '' } },
+      null, { ...state, schemaVersion: 2 }, { ...state, locale: 'fr' }, { ...state, settings: { idleMinutes: 0, clinicName: '', region: 'US' } }, { ...state, settings: { ...state.settings, region: 'XX' } },
       { ...state, staffCheck: { ...state.staffCheck, nonce: new Uint8Array(3) } }, { ...state, loan: { ...state.loan, attempts: { failed: -1, notBefore: 0 } } },
       { ...state, loan: { ...state.loan, pinWrap: 'x' } }, { ...state, provisionedAt: 'yesterday' },
     ];

@@ -1,4 +1,5 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
+import { CRISIS_RESOURCES } from '../../../domain/crisis-lines';
 import { useI18n } from '../../i18n/i18n';
 import { Field } from '../../primitives/Field';
 import { kioskSettingsProblem, passphraseProblem, type KioskSettings } from '../../../domain/kiosk';
@@ -16,6 +17,7 @@ export function KioskSettingsForm(props: { heading: string; intro?: string; init
   const [clinic, setClinic] = createSignal(props.initial.clinicName);
   const [idle, setIdle] = createSignal(String(props.initial.idleMinutes));
   const [locale, setLocale] = createSignal<KioskLocale>(props.locale);
+  const [region, setRegion] = createSignal(props.initial.region);
   const [pass, setPass] = createSignal('');
   const [again, setAgain] = createSignal('');
   const [errors, setErrors] = createSignal<Partial<Record<'clinic' | 'idle' | 'pass' | 'again', string>>>({});
@@ -25,7 +27,7 @@ export function KioskSettingsForm(props: { heading: string; intro?: string; init
   async function submit(e: Event) {
     e.preventDefault();
     if (busy()) return;
-    const settings: KioskSettings = { clinicName: clinic().trim(), idleMinutes: Number(idle()) };
+    const settings: KioskSettings = { clinicName: clinic().trim(), idleMinutes: Number(idle()), region: region() };
     const problem = kioskSettingsProblem(settings);
     const next: Partial<Record<'clinic' | 'idle' | 'pass' | 'again', string>> = {};
     if (problem === 'idle-range') next.idle = settingsProblemText(t, problem);
@@ -59,6 +61,12 @@ export function KioskSettingsForm(props: { heading: string; intro?: string; init
         <select id="kiosk-locale" value={locale()} onChange={(e) => setLocale(e.currentTarget.value === 'es' ? 'es' : 'en')}>
           <option value="en" lang="en">English</option>
           <option value="es" lang="es">Español</option>
+        </select>
+      </div>
+      <div class="field">
+        <label for="kiosk-region">{t('kiosk.setup.region')}</label>
+        <select id="kiosk-region" value={region()} onChange={(e) => setRegion(e.currentTarget.value)}>
+          <For each={Object.keys(CRISIS_RESOURCES)}>{(code) => <option value={code}>{t(`kiosk.regions.${code as 'US' | 'MX' | 'ES' | 'GB'}`)}</option>}</For>
         </select>
       </div>
       <Field label={props.requirePassphrase ? t('kiosk.setup.passphrase') : t('kiosk.settings.newPassphrase')} hint={t('kiosk.setup.passphraseHint')} type="password" value={pass()} onInput={setPass} error={errors().pass} />

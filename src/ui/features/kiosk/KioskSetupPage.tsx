@@ -36,7 +36,7 @@ export default function KioskSetupPage() {
         <Show when={empty() && !app.kiosk} fallback={<p class="error" role="alert">{t('kiosk.setup.notEmpty')}</p>}>
           <KioskSettingsForm
             heading={t('kiosk.settings.heading')}
-            initial={{ idleMinutes: IDLE_MINUTES_DEFAULT, clinicName: '' }}
+            initial={{ idleMinutes: IDLE_MINUTES_DEFAULT, clinicName: '', region: (new Intl.Locale(navigator.language).region ?? 'US').toUpperCase() }}
             locale={locale()}
             requirePassphrase
             submitLabel={t('kiosk.setup.start')}

@@ -1,4 +1,5 @@
-import { createSignal, onCleanup, Show, Switch, Match } from 'solid-js';
+import { createSignal, For, onCleanup, Show, Switch, Match } from 'solid-js';
+import { crisisLinesFor } from '../../../domain/crisis-lines';
 import { useI18n } from '../../i18n/i18n';
 import { pinGate, type PinGate } from '../../../domain/kiosk';
 import { unlockWithPin } from '../../../storage/kiosk-vault';
@@ -16,6 +17,7 @@ export function LockScreen(props: { state: KioskStateRow; onState: (s: KioskStat
   const [now, setNow] = createSignal(Date.now());
   const tick = setInterval(() => setNow(Date.now()), 1000);
   onCleanup(() => clearInterval(tick));
+  const crisis = () => crisisLinesFor(props.state.settings.region);
   const gate = (): PinGate => pinGate(props.state.loan?.attempts ?? { failed: 0, notBefore: 0 }, now());
 
   async function submit(e: Event) {
@@ -60,6 +62,10 @@ export function LockScreen(props: { state: KioskStateRow; onState: (s: KioskStat
         </Match>
       </Switch>
       <p class="hint">{t('kiosk.lock.forgot')}</p>
+      <div class="card soft kiosk-crisis">
+        <For each={crisis().lines}>{(line) => <p>{t('kiosk.lock.crisisLine', { number: line.phone })}</p>}</For>
+        <p>{t('kiosk.lock.emergency', { number: crisis().emergency })}</p>
+      </div>
       <div class="actions">
         <button type="button" class="button" onClick={() => props.onStaff()}>{t('kiosk.lock.staffButton')}</button>
       </div>

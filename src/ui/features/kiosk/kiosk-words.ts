@@ -16,7 +16,11 @@ export function passphraseProblemText(t: Translate, p: PassphraseProblem): strin
 }
 
 export function settingsProblemText(t: Translate, p: KioskSettingsProblem): string {
-  return p === 'idle-range' ? t('kiosk.problem.idleRange') : t('kiosk.problem.clinicLong');
+  switch (p) {
+    case 'idle-range': return t('kiosk.problem.idleRange');
+    case 'clinic-name-long': return t('kiosk.problem.clinicLong');
+    case 'region': return t('kiosk.problem.region');
+  }
 }
 
 /** "4:05" for a wait of 245 seconds. */
