@@ -3,7 +3,6 @@
  * that guessing costs memory as well as time. hash-wasm ships its WebAssembly inlined as
  * base64, so this works offline and needs `'wasm-unsafe-eval'` in the CSP's script-src.
  */
-import { argon2id } from 'hash-wasm';
 
 export interface KdfParams {
   alg: 'argon2id';
@@ -49,6 +48,8 @@ export async function deriveKey(secret: string, params: KdfParams): Promise<Uint
   if (secret.length === 0) throw new RangeError('deriveKey: empty secret');
   const password = new TextEncoder().encode(secret.normalize('NFC'));
   try {
+    // Loaded on first use: its inlined WebAssembly is 30 KB that screens without a password never need.
+    const { argon2id } = await import('hash-wasm');
     const key = await argon2id({
       password,
       salt: params.salt,
