@@ -85,14 +85,30 @@ export function getMembership(db: PacelineDB, circleId: string): Promise<Members
 }
 
 /**
- * Stores a longer verified chain. Refuses (false) a chain that is not longer than the one
- * stored or pins another owner: membership never rolls back on this device.
+ * Stores a verified chain that extends the stored one. Refuses (false) a chain that is
+ * shorter, pins another owner, or differs in a version already stored (one this device signed
+ * meanwhile): membership never rolls back on this device, and nothing signed here is lost.
  */
 export async function putMembership(db: PacelineDB, row: Omit<MembershipRow, 'schemaVersion' | 'updatedAt'>, now: number = Date.now()): Promise<boolean> {
   return db.transaction('rw', db.memberships, async () => {
     const existing = await db.memberships.get(row.circleId);
     if (existing && (existing.links.length > row.links.length || !sameBytes(existing.ownerPk, row.ownerPk))) return false;
+    if (existing && existing.links.some((link, i) => !sameBytes(link, row.links[i] as Uint8Array))) return false;
     await db.memberships.put({ ...row, relayVersion: Math.max(row.relayVersion, existing?.relayVersion ?? 0), updatedAt: now, schemaVersion: SYNC_ROW_VERSION });
+    return true;
+  });
+}
+
+/**
+ * Replaces versions the relay never took (they lost a race with another signer) by a
+ * rebased chain. The first `keep` links, which the relay holds, must stay byte for byte.
+ */
+export async function replaceUnpublished(db: PacelineDB, row: Omit<MembershipRow, 'schemaVersion' | 'updatedAt'>, keep: number, now: number = Date.now()): Promise<boolean> {
+  return db.transaction('rw', db.memberships, async () => {
+    const existing = await db.memberships.get(row.circleId);
+    if (!existing || !sameBytes(existing.ownerPk, row.ownerPk) || row.links.length < keep) return false;
+    for (let i = 0; i < keep; i++) if (!sameBytes(existing.links[i] as Uint8Array, row.links[i] as Uint8Array)) return false;
+    await db.memberships.put({ ...row, updatedAt: now, schemaVersion: SYNC_ROW_VERSION });
     return true;
   });
 }

@@ -3,7 +3,8 @@
 // relay sends about membership is checked here link by link before it is believed.
 
 import type { PacelineDB } from '../storage/db';
-import { addDocKeys, getMembership, listDocKeys, markRelayVersion, putMembership } from '../storage/key-store';
+import { addDocKeys, getMembership, listDocKeys, markRelayVersion, putMembership, replaceUnpublished } from '../storage/key-store';
+import { rebaseUnpublished } from './membership-rebase';
 import { type BoxKeys, openBundle } from './membership-keys';
 import { type Bytes, bytesEqual } from './codec-bytes';
 import { type DocKey, importDocKey } from './crypto';
@@ -26,6 +27,8 @@ export type ChainIssue =
 
 export class CircleTrust {
   private keys = new Map<string, Promise<DocKey | null>>();
+  /** Versions of ours were replayed on top of the relay's: publish them again. */
+  private rebased = false;
 
   private constructor(
     private readonly db: PacelineDB,
@@ -97,7 +100,7 @@ export class CircleTrust {
    * Takes links the relay sent: known ones must be byte-identical, new ones must verify from
    * our newest version. Stored first, believed after. Returns how many versions were added.
    */
-  async receive(links: readonly SignedMembership[]): Promise<Result<number, ChainIssue>> {
+  async receive(links: readonly SignedMembership[], retried = false): Promise<Result<number, ChainIssue>> {
     const fresh: SignedMembership[] = [];
     let highest = 0;
     for (const link of links) {
@@ -105,7 +108,11 @@ export class CircleTrust {
       highest = Math.max(highest, v);
       const known = this.chain[v - 1];
       if (known) {
-        if (!bytesEqual(writeSignedMembership(known), writeSignedMembership(link))) return { ok: false, error: { code: 'fork', version: v } };
+        if (!bytesEqual(writeSignedMembership(known), writeSignedMembership(link))) {
+          // A version of ours the relay never took lost to another signer's: replay ours on top.
+          if (v > this.relayHas) return this.rebase(links);
+          return { ok: false, error: { code: 'fork', version: v } };
+        }
       } else fresh.push(link);
     }
     if (fresh.length > 0) {
@@ -119,7 +126,11 @@ export class CircleTrust {
       if (this.recipient) await this.storeBundledKeys(fresh, this.recipient);
       if (fresh.length > 0) {
         const stored = await putMembership(this.db, { circleId: this.circleId, ownerPk: this.ownerPk, links: chain.map(writeSignedMembership), relayVersion: relayHas });
-        if (!stored) return { ok: false, error: { code: 'fork', version: chain.length } };
+        if (!stored) {
+          // This device signed a version since this chain was loaded: start from the stored one.
+          if (!retried && (await this.reloaded())) return this.receive(links, true);
+          return { ok: false, error: { code: 'fork', version: chain.length } };
+        }
       } else if (relayHas > this.relayHas) await markRelayVersion(this.db, this.circleId, relayHas);
     } catch {
       return { ok: false, error: { code: 'storage-failed' } };
@@ -127,6 +138,40 @@ export class CircleTrust {
     this.chain = chain;
     this.relayHas = relayHas;
     return { ok: true, value: fresh.length };
+  }
+
+  /** Takes and clears the "replayed versions wait to be published" mark. */
+  takeRebased(): boolean {
+    const was = this.rebased;
+    this.rebased = false;
+    return was;
+  }
+
+  /**
+   * The relay holds other versions after `relayHas` than ours: believe its (verified) ones,
+   * replay ours on top (membership-rebase.ts) and keep them to publish.
+   */
+  private async rebase(links: readonly SignedMembership[]): Promise<Result<number, ChainIssue>> {
+    const theirs = [...links].filter((l) => l.body.version > this.relayHas).sort((a, b) => a.body.version - b.body.version);
+    const from = this.relayHas + 1;
+    if (theirs.some((l, i) => l.body.version !== from + i)) return { ok: false, error: { code: 'fork', version: from } };
+    const common = this.chain.slice(0, this.relayHas);
+    const ours = this.chain.slice(this.relayHas);
+    const out = await rebaseUnpublished(this.db, this.circleId, this.ownerPk, common, theirs, ours);
+    if (!out) return { ok: false, error: { code: 'fork', version: from } };
+    const relayHas = common.length + theirs.length;
+    try {
+      if (this.recipient) await this.storeBundledKeys(theirs, this.recipient);
+      const stored = await replaceUnpublished(this.db, { circleId: this.circleId, ownerPk: this.ownerPk, links: out.chain.map(writeSignedMembership), relayVersion: relayHas }, common.length);
+      if (!stored) return { ok: false, error: { code: 'fork', version: from } };
+    } catch {
+      return { ok: false, error: { code: 'storage-failed' } };
+    }
+    this.chain = out.chain;
+    this.relayHas = relayHas;
+    this.rebased = out.replayed > 0;
+    this.keys.clear();
+    return { ok: true, value: theirs.length + out.replayed };
   }
 
   private async storeBundledKeys(links: readonly SignedMembership[], recipient: { devicePk: Bytes; box: BoxKeys }): Promise<void> {
@@ -141,6 +186,13 @@ export class CircleTrust {
       await addDocKeys(this.db, rows);
       this.keys.clear();
     }
+  }
+
+  /** Reloads; true when the stored chain is longer than the one held (it changed underneath). */
+  private async reloaded(): Promise<boolean> {
+    const before = this.chain.length;
+    await this.reload();
+    return this.chain.length > before;
   }
 
   /** Reloads the chain from storage (after this device signed a new version). */

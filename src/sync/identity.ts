@@ -9,7 +9,7 @@ import { enableSharing } from '../storage/sync-store';
 import { type Bytes, bytesEqual } from './codec-bytes';
 import { type DeviceKeys, generateDeviceKeys, generateDocKeyMaterial, isWeakPublicKey } from './crypto';
 import { type CircleId, DOC_CLASSES, type DocClass, LIMITS, type Result, type Role, isCircleId } from './protocol';
-import { type Member, type Membership, type SignedMembership, mayRead, membershipHash, readSignedMembership, signMembership, writeSignedMembership } from './protocol-membership';
+import { type Member, type Membership, type SignedMembership, findMember, isPending, mayRead, membershipHash, readSignedMembership, signMembership, writeSignedMembership } from './protocol-membership';
 import { type BoxKeys, type BundledKey, generateBoxKeys, sealBundles } from './membership-keys';
 import { privateKeysAsBytes } from '../storage/private-keys';
 
@@ -67,12 +67,35 @@ async function ownerContext(db: PacelineDB, circleId: CircleId): Promise<Result<
   const [ownerRow, row] = await Promise.all([getOwnerKey(db, circleId), getMembership(db, circleId)]);
   if (!row || row.links.length === 0) return { ok: false, error: 'no-membership' };
   if (!ownerRow || !bytesEqual(ownerRow.publicKey, row.ownerPk)) return { ok: false, error: 'not-owner' };
-  const chain = row.links.map((bytes) => {
+  const chain = storedChain(row.links, circleId);
+  return { ok: true, value: { owner: { publicKey: ownerRow.publicKey, privateKey: ownerRow.privateKey }, chain, relayVersion: row.relayVersion, ownerPk: row.ownerPk } };
+}
+
+/** The stored chain, decoded (it was verified when stored). */
+function storedChain(links: readonly Uint8Array[], circleId: CircleId): SignedMembership[] {
+  return links.map((bytes) => {
     const link = readSignedMembership(bytes);
     if (!link.ok) throw new Error(`stored membership link of ${circleId} does not decode`);
     return link.value;
   });
-  return { ok: true, value: { owner: { publicKey: ownerRow.publicKey, privateKey: ownerRow.privateKey }, chain, relayVersion: row.relayVersion, ownerPk: row.ownerPk } };
+}
+
+/**
+ * Who signs a version that adds `member`: the owner key when this device holds it; else,
+ * for a clinician who is not a delegate, this device's own key if it is a delegate clinician
+ * (PROTOCOL.md "Membership": delegates add clinicians, nothing else). A clinician who set a
+ * circle up and handed the owner key to the patient can so still invite colleagues.
+ */
+async function signerContext(db: PacelineDB, circleId: CircleId, member: Member): ReturnType<typeof ownerContext> {
+  const owner = await ownerContext(db, circleId);
+  if (owner.ok || owner.error !== 'not-owner' || member.role !== 'clinician' || member.delegate) return owner;
+  const row = await getMembership(db, circleId);
+  if (!row || row.links.length === 0) return owner;
+  const chain = storedChain(row.links, circleId);
+  const device = await loadOrCreateDeviceKeys(db);
+  const me = findMember((chain.at(-1) as SignedMembership).body, device.publicKey);
+  if (!me || me.role !== 'clinician' || !me.delegate || isPending(me)) return owner;
+  return { ok: true, value: { owner: device, chain, relayVersion: row.relayVersion, ownerPk: row.ownerPk } };
 }
 
 async function appendVersion(
@@ -95,7 +118,7 @@ export async function keysForMember(db: PacelineDB, circleId: CircleId, member: 
 }
 
 /** Seals keys of `epoch` (or all epochs) to every box-keyed, claimed member of `members`. */
-async function bundlesFor(db: PacelineDB, circleId: CircleId, version: number, members: readonly Member[], epoch?: number, only?: (m: Member) => boolean) {
+export async function bundlesFor(db: PacelineDB, circleId: CircleId, version: number, members: readonly Member[], epoch?: number, only?: (m: Member) => boolean) {
   const recipients = [];
   for (const m of members) {
     if (!m.boxPk || (m.claimBy ?? 0) > 0 || (only && !only(m))) continue;
@@ -148,7 +171,7 @@ export async function addMember(
 /** Adds a member entry prepared by the caller (an invitation: pending, with claimBy), signed by the owner key. */
 export async function addPreparedMember(db: PacelineDB, circleId: CircleId, member: Member, now: number = Date.now()): Promise<Result<SignedMembership, CircleError>> {
   if (isWeakPublicKey(member.devicePk)) return { ok: false, error: 'weak-key' };
-  const ctx = await ownerContext(db, circleId);
+  const ctx = await signerContext(db, circleId, member);
   if (!ctx.ok) return ctx;
   const prev = (ctx.value.chain.at(-1) as SignedMembership).body;
   if (prev.members.some((m) => bytesEqual(m.devicePk, member.devicePk))) return { ok: false, error: 'already-member' };

@@ -246,7 +246,7 @@ export function findMember(m: Membership, devicePk: Uint8Array): Member | undefi
 const sameKey = (a: Bytes | undefined, b: Bytes | undefined) => (a === undefined ? b === undefined : b !== undefined && bytesEqual(a, b));
 
 /** Same role, rights, box key and invitation state. */
-const sameMember = (a: Member, b: Member) =>
+export const sameMember = (a: Member, b: Member) =>
   a.role === b.role && a.delegate === b.delegate && Boolean(a.journal) === Boolean(b.journal) && sameKey(a.boxPk, b.boxPk) && (a.claimBy ?? 0) === (b.claimBy ?? 0);
 
 /** True if some device of prev is missing from next, or loses a role, delegation or journal access in it. */

@@ -312,6 +312,7 @@ export class RelayProvider {
     if (!trust || circleId === undefined) return;
     const received = await trust.receive(chain);
     if (!received.ok) return this.circleIssue(circleId, { code: 'membership-rejected', reason: received.error.code });
+    if (trust.takeRebased()) this.publishMembership(trust);
     if (received.value > 0) for (const d of this.docs.values()) if (d.circleId === circleId) d.trustChanged();
     this.publishCircleStatus(circleId);
   }

@@ -147,6 +147,16 @@ describe('a care circle of clinician, patient and caregiver through the relay', 
     // The clinician handed the owner key over with the patient's invitation: no more removing.
     await clinic.page.getByText('Luis (son)').waitFor({ timeout: 20_000 });
     await expect(clinic.page.getByRole('button', { name: /^Remove/ }).count()).resolves.toBe(0);
+    // Still a delegate of the circle: the clinician invites a colleague (signed with its own
+    // device key), and only a clinician.
+    const inviteForm = clinic.page.getByRole('region', { name: 'Invite someone' });
+    await expect(inviteForm.getByRole('radio').count()).resolves.toBe(1);
+    await inviteForm.getByRole('radio', { name: 'A clinician' }).waitFor();
+    await inviteForm.getByLabel('Their name').fill('Dr. Lee');
+    await inviteForm.getByRole('button', { name: 'Make the invitation' }).click();
+    await clinic.page.getByLabel('Invitation link for Dr. Lee', { exact: true }).waitFor();
+    await clinic.page.getByText(/^Dr\. Lee · clinician · until/).waitFor();
+    await expect(clinic.page.getByRole('button', { name: /^Cancel/ }).count()).resolves.toBe(0);
 
     const keys = ((await storedKeys(carer.page, 'docKeys')) as Array<[string, number]>).filter(([docKey]) => docKey.startsWith(`${circleId}/`));
     expect(keys.map(([docKey]) => docKey.split('/')[1]).sort()).toEqual(['circle', 'messages', 'plan']);

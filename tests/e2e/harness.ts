@@ -37,6 +37,7 @@ export async function openApp(opts: { profileDir?: string; path?: string; locale
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => console.error('[pageerror]', e.message));
+  if (process.env.E2E_CONSOLE) page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.error(`[console ${m.type()}]`, m.text()); });
   await page.goto(new URL(opts.path ?? '/', baseUrl).href);
   return {
     context, page, baseUrl, profileDir,

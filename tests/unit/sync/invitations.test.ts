@@ -15,7 +15,7 @@ import { openJournalStore } from '../../../src/storage/journal-store';
 import { listDocKeys, getMembership } from '../../../src/storage/key-store';
 import { createMessage, createThread } from '../../../src/domain/circle/messages';
 import { generateDeviceKeys, type DeviceKeys } from '../../../src/sync/crypto';
-import { createCircle, loadOrCreateBoxKeys, removeMember, setCaregiverJournal, shareDocuments } from '../../../src/sync/identity';
+import { createCircle, loadOrCreateBoxKeys, loadOrCreateDeviceKeys, removeMember, setCaregiverJournal, shareDocuments } from '../../../src/sync/identity';
 import { acceptInvitation, createInvitation, decodeInvitationFragment, encodeInvitationFragment, type Invitation } from '../../../src/sync/invitations';
 import type { ClaimOutcome } from '../../../src/sync/invite-claim';
 import { readSignedMembership } from '../../../src/sync/protocol-membership';
@@ -47,7 +47,8 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
 async function device(url: string, role: 'patient' | 'caregiver' | 'clinician', setup: (db: PacelineDB, keys: DeviceKeys) => Promise<void>): Promise<Device> {
   const db = new PacelineDB(freshName(role));
-  const keys = await generateDeviceKeys();
+  // The device's own stored identity, as in the app (a delegate signs with it).
+  const keys = await loadOrCreateDeviceKeys(db);
   await setup(db, keys);
   const box = await loadOrCreateBoxKeys(db);
   const claims: ClaimOutcome[] = [];
@@ -175,6 +176,64 @@ describe('invitations through the real relay', () => {
     // The phone took the chain the others built (invitation, claim) on top of its own.
     expect((await getMembership(phone.db, CIRCLE))!.links.length).toBe(3);
   });
+
+  it('a clinician who set the circle up and handed the owner key to the patient still invites colleagues (signed as delegate); nobody else', async () => {
+    const server = await relay();
+    const clinic = await device(server.url, 'clinician', async (db, keys) => {
+      await loadOrCreateBoxKeys(db);
+      unwrap(await createCircle(db, keys, CIRCLE, Date.now(), { role: 'clinician' }));
+      await shareDocuments(db, CIRCLE, ['messages', 'plan', 'circle']);
+    });
+    unwrap(await clinic.provider.addDoc(clinic.docs.messages));
+    clinic.provider.start();
+    const forPatient = await invite(clinic, { role: 'patient', handOverOwnerKey: true });
+    const phone = await joiner(server.url, encodeInvitationFragment(forPatient), 'patient');
+    unwrap(await phone.provider.addDoc(phone.docs.messages));
+    phone.provider.start();
+    await eventually(() => phone.claims.length > 0, 'the patient\'s claim');
+    expect(phone.claims).toEqual([{ ok: true }]);
+    // The patient holds the owner key now; the clinic lets go of its copy.
+    expect(await phone.db.ownerKeys.count()).toBe(1);
+    await clinic.db.ownerKeys.delete(CIRCLE);
+
+    // A delegate may add clinicians only.
+    expect(await createInvitation(clinic.db, CIRCLE, { role: 'caregiver' })).toEqual({ ok: false, error: 'not-owner' });
+    const forColleague = await invite(clinic, { role: 'clinician' });
+    const colleague = await joiner(server.url, encodeInvitationFragment(forColleague), 'clinician');
+    unwrap(await colleague.provider.addDoc(colleague.docs.messages));
+    colleague.provider.start();
+    await eventually(() => colleague.claims.length > 0, 'the colleague\'s claim');
+    expect(colleague.claims).toEqual([{ ok: true }]);
+    await say(colleague, 'a second clinician here');
+    await eventually(() => texts(phone).includes('a second clinician here'), 'the colleague\'s message to reach the patient');
+    // The patient's device verified the delegate-signed version and the claim.
+    const chain = (await getMembership(phone.db, CIRCLE))!.links.map((l) => unwrap(readSignedMembership(l)));
+    const added = chain.find((l) => l.body.members.some((m) => b64(m.devicePk) === b64(forColleague.invitePk)));
+    expect(b64(added!.signer)).toBe(b64(clinic.keys.publicKey));
+    expect(chain.at(-1)!.body.members.some((m) => b64(m.devicePk) === b64(colleague.keys.publicKey) && m.role === 'clinician' && !m.delegate)).toBe(true);
+
+    // Two signers race: the patient, offline, shares the diary with a caregiver while the
+    // clinic adds another colleague. The relay takes the clinic's version first; the phone
+    // replays its own on top when it reconnects, and the caregiver gets the journal keys.
+    const carer = await joiner(server.url, encodeInvitationFragment(await invite(phone, { role: 'caregiver' })), 'caregiver');
+    unwrap(await carer.provider.addDoc(carer.docs.messages));
+    carer.provider.start();
+    await eventually(() => carer.claims.length > 0, 'the caregiver\'s claim');
+    await eventually(async () => (await getMembership(phone.db, CIRCLE))!.links.length === (await getMembership(clinic.db, CIRCLE))!.links.length, 'the clinic to see the claim');
+    await phone.provider.stop(false);
+    unwrap(await setCaregiverJournal(phone.db, CIRCLE, carer.keys.publicKey, true));
+    const raced = await invite(clinic, { role: 'clinician' });
+    await eventually(async () => (await getMembership(clinic.db, CIRCLE))!.relayVersion === (await getMembership(clinic.db, CIRCLE))!.links.length, 'the clinic\'s version at the relay');
+    expect((await classesHeld(carer.db)).map(([c]) => c)).not.toContain('journal');
+    phone.provider.start();
+    await eventually(async () => (await classesHeld(carer.db)).some(([c]) => c === 'journal'), 'the journal keys to reach the caregiver', 15_000);
+    const after = (await getMembership(phone.db, CIRCLE))!;
+    expect(after.relayVersion).toBe(after.links.length);
+    const head = unwrap(readSignedMembership(after.links.at(-1)!)).body;
+    expect(head.members.find((m) => b64(m.devicePk) === b64(carer.keys.publicKey))?.journal).toBe(true);
+    expect(head.members.some((m) => b64(m.devicePk) === b64(raced.invitePk))).toBe(true);
+    await eventually(async () => (await getMembership(clinic.db, CIRCLE))!.links.length === after.links.length, 'the clinic to take the replayed version');
+  }, 30_000);
 
   it('the patient shares the journal with a caregiver (keys sealed in the membership), and removing a member rotates every key', async () => {
     const server = await relay();

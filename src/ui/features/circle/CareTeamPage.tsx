@@ -76,8 +76,8 @@ export default function CareTeamPage() {
                 </For>
               </ul>
             </section>
-            <Show when={tm().owner}>
-              <InviteForm circleId={circleId()} journalShared={tm().journalShared} openInvitations={tm().openInvitations} onChange={bump} />
+            <Show when={tm().owner || tm().delegate}>
+              <InviteForm circleId={circleId()} journalShared={tm().journalShared} openInvitations={tm().openInvitations} owner={tm().owner} onChange={bump} />
             </Show>
             <Show when={!tm().owner && data.role !== 'clinician'}><p class="muted">{t('circle.team.notOwner')}</p></Show>
             <ConsentSection circleId={circleId()} team={tm()} onChange={bump} />

@@ -10,19 +10,23 @@ import type { MadeInvitation } from './circle-actions';
 type InviteRole = 'caregiver' | 'clinician' | 'patient';
 
 /** Invite a caregiver, a clinician or another of the patient's devices; the link and its QR code; open invitations. */
-export function InviteForm(props: { circleId: string; journalShared: boolean; openInvitations: Invitation[]; onChange: () => void }) {
+/**
+ * `owner`: this device holds the owner key (it invites anyone, and cancels invitations);
+ * otherwise it is a delegate clinician, who may invite clinicians only.
+ */
+export function InviteForm(props: { circleId: string; journalShared: boolean; openInvitations: Invitation[]; owner: boolean; onChange: () => void }) {
   const i18n = useI18n();
   const { t } = i18n;
   const data = useAppData();
   const sharing = useSharing();
-  const [role, setRole] = createSignal<InviteRole>('caregiver');
+  const roles: InviteRole[] = !props.owner ? ['clinician'] : data.role === 'clinician' ? ['caregiver', 'clinician'] : ['caregiver', 'clinician', 'patient'];
+  const [role, setRole] = createSignal<InviteRole>(roles[0] as InviteRole);
   const [name, setName] = createSignal('');
   const [nameError, setNameError] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
   const [made, setMade] = createSignal<MadeInvitation>();
   const [failed, setFailed] = createSignal(false);
   const publish = (id: string) => sharing.runtime()?.publish(id);
-  const roles: InviteRole[] = data.role === 'clinician' ? ['caregiver', 'clinician'] : ['caregiver', 'clinician', 'patient'];
   const when = (iso: string) => i18n.formatDate(new Date(iso), { dateStyle: 'medium', timeStyle: 'short' });
   const roleWord = (r: string) => t(`circle.team.roles.${r}` as MessageKey).toLowerCase();
 
@@ -105,7 +109,9 @@ export function InviteForm(props: { circleId: string; journalShared: boolean; op
             {(inv) => (
               <li>
                 <span>{t('circle.invite.openItem', { name: inv.name, role: roleWord(inv.role), when: when(inv.expiresAt) })}</span>
-                <button type="button" class="button" aria-label={`${t('circle.invite.revoke')}: ${inv.name}`} onClick={() => void revoke(inv)}>{t('circle.invite.revoke')}</button>
+                <Show when={props.owner}>
+                  <button type="button" class="button" aria-label={`${t('circle.invite.revoke')}: ${inv.name}`} onClick={() => void revoke(inv)}>{t('circle.invite.revoke')}</button>
+                </Show>
               </li>
             )}
           </For>

@@ -22,6 +22,8 @@ export interface Team {
   patientName: string | null;
   /** This device holds the owner key: it may invite and remove. */
   owner: boolean;
+  /** This device is a delegate clinician: it may invite clinicians (signed with its own key). */
+  delegate: boolean;
   members: TeamMember[];
   openInvitations: Invitation[];
   consents: ConsentRecord[];
@@ -54,9 +56,10 @@ export async function loadTeam(data: AppData, circleId: string): Promise<Team> {
   for (const [id, role] of memberRoles(profiles)) if (!roles.has(id)) roles.set(id, role);
   const shared = consentState(consents, 'journal-sharing-caregivers', { roles });
   const patient = members.find((m) => m.role === 'patient');
+  const delegate = (list?.members ?? []).some((m) => m.id === me && m.role === 'clinician' && m.delegate && !m.pending);
   const claim: MessageKey | null = claimRow && !(list?.members ?? []).some((m) => m.id === me) ? 'circle.claim.waiting' : null;
   return {
-    circleId, me, owner, members, openInvitations, consents, roles, claim,
+    circleId, me, owner, delegate, members, openInvitations, consents, roles, claim,
     patientName: patient?.name ?? ((await data.db.circles.get(circleId))?.label || null),
     journalShared: shared.decision === 'agreed',
   };
