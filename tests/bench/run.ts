@@ -6,12 +6,18 @@ import { startServer } from '../../sync-server/server';
 import { measureBundles } from './bundle-size';
 import { runBrowserBench, type Stats } from './browser';
 import { printPanel, runPanelBench, runPanelOnly } from './profile-panel';
+import { printKiosk, runKioskBench, runKioskOnly } from './profile-kiosk';
 
 const fmt = (s: Stats) => `p50 ${s.p50.toFixed(1)} ms, p95 ${s.p95.toFixed(1)} ms (n=${s.n}, min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)})`;
 
 // `npx tsx tests/bench/run.ts panel` runs only the clinician panel's benchmark (results/panel-latest.json).
 if (process.argv[2] === 'panel') {
   await runPanelOnly(fmt);
+  process.exit(0);
+}
+// `npx tsx tests/bench/run.ts kiosk`: only the clinic tablet's unlock (results/kiosk-latest.json).
+if (process.argv[2] === 'kiosk') {
+  await runKioskOnly(fmt);
   process.exit(0);
 }
 
@@ -31,9 +37,11 @@ try {
   console.log(`  of which journal store put() to committed:                          ${fmt(b.diaryPutMs)}`);
   const panel = await runPanelBench(server.url);
   printPanel(panel, fmt);
+  const kiosk = await runKioskBench(server.url);
+  printKiosk(kiosk, fmt);
   const out = resolve(import.meta.dirname, 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(resolve(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), bundles, browser: b, panel }, null, 2));
+  writeFileSync(resolve(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), bundles, browser: b, panel, kiosk }, null, 2));
 } finally {
   await server.close();
 }
