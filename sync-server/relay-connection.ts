@@ -27,6 +27,8 @@ export interface Subscription {
   sentThrough: number;
   /** Whether a page with more: false was sent since subscribing (the "caught up" signal). */
   announced: boolean;
+  /** A member that writes this document without reading it: membership only, never its content. */
+  writeOnly: boolean;
 }
 
 /** What a connection needs from its relay. */

@@ -9,9 +9,9 @@
 // assigned. The caller answers the client when `durable` resolves.
 
 import { type Bytes, bytesEqual, toHex } from '../src/sync/codec-bytes';
-import { type CircleId, type DocId, type ErrorCode, type Result, parseDocId } from '../src/sync/protocol';
+import { type CircleId, type DocId, type ErrorCode, type Result, parseDocId, writesWithoutReading } from '../src/sync/protocol';
 import type { EnvelopeHeader, EphemeralHeader, SealedEnvelope, SnapshotHeader, UpdateHeader } from '../src/sync/protocol-envelope';
-import { authorizeWrite, findMember, mayRead } from '../src/sync/protocol-membership';
+import { authorizeWrite, findMember, isPending, mayRead } from '../src/sync/protocol-membership';
 import { type DocLedger, type DocLedgers, pushKey } from './doc-ledger';
 import type { GroupCommitter } from './group-commit';
 import type { CircleState, MembershipCache } from './membership-cache';
@@ -178,7 +178,20 @@ export class DocService {
     return known === undefined ? this.memberships.get(circleId) : known;
   }
 
-  /** Whether a device may subscribe to a document: a member whose role may read its class. */
+  /**
+   * Whether a device may subscribe to a document, and how: 'read' for a member whose role
+   * reads its class; 'write-only' for one that writes it without reading it (an intake
+   * tablet), which is sent membership versions and nothing of the document.
+   */
+  subscriberCheck(circle: CircleState | null, devicePk: Uint8Array, docId: DocId): Refusal | 'read' | 'write-only' {
+    const denied = this.readerCheck(circle, devicePk, docId);
+    if (!denied) return 'read';
+    const parsed = parseDocId(docId);
+    const member = circle && findMember(circle.current, devicePk);
+    return member && parsed && !isPending(member) && writesWithoutReading(member.role, parsed.docClass) ? 'write-only' : denied;
+  }
+
+  /** Whether a device may read a document: a member whose role may read its class. */
   readerCheck(circle: CircleState | null, devicePk: Uint8Array, docId: DocId): Refusal | null {
     const parsed = parseDocId(docId);
     if (!circle || !parsed) return { code: 'unknown-circle', message: 'no membership has been published for this circle' };

@@ -72,11 +72,11 @@ export class Subscriptions {
     const circle = await this.memberships.get(parsed.circleId);
     const ledger = await this.ledgers.get(docId);
     if (!conn.open) return;
-    const denied = this.docs.readerCheck(circle, conn.devicePk, docId);
-    if (denied) return conn.sendError(denied.code, denied.message, ref);
+    const access = this.docs.subscriberCheck(circle, conn.devicePk, docId);
+    if (typeof access === 'object') return conn.sendError(access.code, access.message, ref);
     if (msg.sinceSeq > ledger.committed) return conn.sendError('cursor-ahead', `the relay's head is ${ledger.committed}: upload a snapshot and push again`, ref);
     this.remove(conn, docId);
-    const sub: Subscription = { docId, circleId: parsed.circleId, sinceSeq: msg.sinceSeq, phase: 'membership', sentThrough: msg.sinceSeq, announced: false };
+    const sub: Subscription = { docId, circleId: parsed.circleId, sinceSeq: msg.sinceSeq, phase: 'membership', sentThrough: msg.sinceSeq, announced: false, writeOnly: access === 'write-only' };
     subs.set(docId, sub);
     let set = this.byDoc.get(docId);
     if (!set) this.byDoc.set(docId, (set = new Set()));
@@ -169,7 +169,8 @@ export class Subscriptions {
   private offerSnapshot(docId: DocId, uploader: Uint8Array, envelope: Uint8Array): void {
     const frames = new Map<number, FramedPage>();
     for (const conn of this.byDoc.get(docId) ?? []) {
-      if (conn.subs?.get(docId)?.phase !== 'live' || !conn.devicePk || bytesEqual(conn.devicePk, uploader)) continue;
+      const sub = conn.subs?.get(docId);
+      if (sub?.phase !== 'live' || sub.writeOnly || !conn.devicePk || bytesEqual(conn.devicePk, uploader)) continue;
       let frame = frames.get(conn.version);
       if (!frame) frames.set(conn.version, (frame = framed(snapshotOfferFrame(conn.version, docId, envelope))));
       conn.sendFramed(frame.framed, frame.bytes);
@@ -181,7 +182,8 @@ export class Subscriptions {
     let sent = 0;
     const frames = new Map<number, FramedPage>();
     for (const conn of this.byDoc.get(docId) ?? []) {
-      if (conn === from || conn.subs?.get(docId)?.phase !== 'live' || conn.buffered > this.opts.backpressure.highWaterBytes) continue;
+      const sub = conn.subs?.get(docId);
+      if (conn === from || sub?.phase !== 'live' || sub.writeOnly || conn.buffered > this.opts.backpressure.highWaterBytes) continue;
       let out = frames.get(conn.version);
       // The layout is the same in every version; only byte 0 differs.
       if (!out) frames.set(conn.version, (out = framed(conn.version === frame[0] ? frame : Uint8Array.from(frame, (b, i) => (i === 0 ? conn.version : b)))));
@@ -199,8 +201,8 @@ export class Subscriptions {
       // A device that lost access stops receiving the circle's documents.
       for (const sub of [...(conn.subs?.values() ?? [])]) {
         if (sub.circleId !== circle.circleId || !conn.devicePk) continue;
-        const denied = this.docs.readerCheck(circle, conn.devicePk, sub.docId);
-        if (!denied) continue;
+        const denied = this.docs.subscriberCheck(circle, conn.devicePk, sub.docId);
+        if (typeof denied !== 'object') continue;
         this.remove(conn, sub.docId);
         conn.sendError(denied.code, denied.message, { kind: 'doc', docId: sub.docId });
       }
@@ -216,7 +218,7 @@ export class Subscriptions {
     const frames = new Map<string, FramedPage>();
     for (const conn of set) {
       const sub = conn.subs?.get(docId);
-      if (!sub || sub.phase !== 'live') continue;
+      if (!sub || sub.phase !== 'live' || sub.writeOnly) continue;
       if (conn.buffered > this.opts.backpressure.highWaterBytes) {
         this.toCatchUp(conn, sub);
         continue;
@@ -287,6 +289,13 @@ export class Subscriptions {
         return true;
       }
       case 'offer': {
+        if (sub.writeOnly) {
+          // Nothing of the document: an empty last page says "caught up".
+          conn.send(updatesFrame(conn.version, sub.docId, [], false));
+          sub.announced = true;
+          sub.phase = 'live';
+          return false;
+        }
         const snap = await this.store.readSnapshot(sub.docId);
         if (snap && snap.meta.coversSeq > sub.sinceSeq && conn.subs?.get(sub.docId) === sub) {
           conn.send(snapshotOfferFrame(conn.version, sub.docId, snap.envelope));

@@ -8,18 +8,22 @@ import { judgeOnScratch } from './scope-scratch';
 
 /** Who wrote an update: the role the membership gives its signer, and its MemberRef. */
 export interface JournalAuthor {
-  role: 'patient' | 'caregiver' | 'clinician';
+  role: 'patient' | 'caregiver' | 'clinician' | 'intake';
   memberRef: string;
 }
 
 /**
  * The journal: a caregiver the patient shares it with writes only entries marked as entered
  * by the caregiver (new ones, or edits of such entries), never the patient's own entries
- * and never the document's structure. The journal keeps whole records as plain values.
+ * and never the document's structure. An intake tablet (a waiting-room visit) only adds
+ * new questionnaire answers. The journal keeps whole records as plain values.
  */
 export function journalScope(doc: Y.Doc, update: Uint8Array, author: JournalAuthor, earlier: readonly Uint8Array[], kinds: readonly string[], schemaVersion: number): boolean {
-  if (author.role !== 'caregiver') return author.role === 'patient';
+  if (author.role !== 'caregiver' && author.role !== 'intake') return author.role === 'patient';
   const byCaregiver = (value: unknown) => typeof value === 'object' && value !== null && (value as { enteredBy?: unknown }).enteredBy === 'caregiver';
+  const allowed = author.role === 'intake'
+    ? (kind: string, before: unknown, now: unknown) => kind === 'assessment' && before === undefined && now !== undefined
+    : (_kind: string, before: unknown, now: unknown) => byCaregiver(now) && (before === undefined || byCaregiver(before));
   return judgeOnScratch(doc, update, earlier, ({ base, after, records }) => {
     for (const t of records) {
       // Every device stamps an empty journal with the structure version it opens it with; a
@@ -31,9 +35,7 @@ export function journalScope(doc: Y.Doc, update: Uint8Array, author: JournalAuth
         continue;
       }
       if (t.id === null || !kinds.includes(t.kind)) return false;
-      const before = base.getMap(t.kind).get(t.id);
-      const now = after.getMap(t.kind).get(t.id);
-      if (!byCaregiver(now) || (before !== undefined && !byCaregiver(before))) return false;
+      if (!allowed(t.kind, base.getMap(t.kind).get(t.id), after.getMap(t.kind).get(t.id))) return false;
     }
     return true;
   });

@@ -10,7 +10,7 @@ import type { Result, ValidationError } from '../domain/records';
 import { checkStored } from './record-doc-fields';
 import { judgeOnScratch } from './scope-scratch';
 
-export type Role = 'patient' | 'caregiver' | 'clinician';
+export type Role = 'patient' | 'caregiver' | 'clinician' | 'intake';
 
 /** Who wrote an update: the role the membership gives its signer, and its MemberRef. */
 export interface RemoteAuthor {
@@ -53,20 +53,22 @@ function judge(
 /** The plan: patients and caregivers comment and propose (the domain's planWriteAllowed decides each record). */
 export function planScope(doc: Y.Doc, parse: Parse, update: Uint8Array, author: RemoteAuthor, earlier: readonly Uint8Array[]): boolean {
   if (author.role === 'clinician') return true;
-  return judge(doc, update, earlier, parse, (_kind, before, after) => after !== undefined && planWriteAllowed(author.role, before as PlanRecord | undefined, after as PlanRecord, author.memberRef));
+  if (author.role === 'intake') return false;
+  const role = author.role;
+  return judge(doc, update, earlier, parse, (_kind, before, after) => after !== undefined && planWriteAllowed(role, before as PlanRecord | undefined, after as PlanRecord, author.memberRef));
 }
 
 /** The circle document: clinicians write clinicians' names and invitations, never consent or others' names. */
 export function circleScope(doc: Y.Doc, parse: Parse, update: Uint8Array, author: RemoteAuthor, earlier: readonly Uint8Array[]): boolean {
   if (author.role === 'patient') return true;
-  if (author.role === 'caregiver') return false;
+  if (author.role === 'caregiver' || author.role === 'intake') return false;
   return judge(doc, update, earlier, parse, (kind, _before, after) => {
     if (kind === 'invitation') return true;
     return kind === 'member' && (after as { role?: string } | undefined)?.role === 'clinician';
   });
 }
 
-/** The alerts document: patients and caregivers raise alerts; only clinicians acknowledge them. */
+/** The alerts document: patients, caregivers and intake tablets raise alerts; only clinicians acknowledge them. */
 export function alertsScope(doc: Y.Doc, parse: Parse, update: Uint8Array, author: RemoteAuthor, earlier: readonly Uint8Array[]): boolean {
   if (author.role === 'clinician') return true;
   return judge(doc, update, earlier, parse, (kind, before, after) => kind === 'alert' && before === undefined && after !== undefined);

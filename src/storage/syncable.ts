@@ -30,5 +30,5 @@ export interface SyncableDoc {
    * within its scope, judged on this document with `earlier` (accepted in the same delivery)
    * applied first. Absent: the role's write right is all there is to check.
    */
-  remoteScope?(update: Uint8Array, author: { role: 'patient' | 'caregiver' | 'clinician'; memberRef: string }, earlier: readonly Uint8Array[]): boolean;
+  remoteScope?(update: Uint8Array, author: { role: 'patient' | 'caregiver' | 'clinician' | 'intake'; memberRef: string }, earlier: readonly Uint8Array[]): boolean;
 }

@@ -8,7 +8,7 @@ import { addDocKeys, createCircleRecords, getBoxKey, getDeviceKey, getMembership
 import { enableSharing } from '../storage/sync-store';
 import { type Bytes, bytesEqual } from './codec-bytes';
 import { type DeviceKeys, generateDeviceKeys, generateDocKeyMaterial, isWeakPublicKey } from './crypto';
-import { type CircleId, DOC_CLASSES, type DocClass, LIMITS, type Result, type Role, isCircleId } from './protocol';
+import { type CircleId, DOC_CLASSES, type DocClass, LIMITS, type Result, type Role, isCircleId, writesWithoutReading } from './protocol';
 import { type Member, type Membership, type SignedMembership, findMember, isPending, mayRead, membershipHash, readSignedMembership, signMembership, writeSignedMembership } from './protocol-membership';
 import { type BoxKeys, type BundledKey, generateBoxKeys, sealBundles } from './membership-keys';
 import { privateKeysAsBytes } from '../storage/private-keys';
@@ -82,13 +82,13 @@ function storedChain(links: readonly Uint8Array[], circleId: CircleId): SignedMe
 
 /**
  * Who signs a version that adds `member`: the owner key when this device holds it; else,
- * for a clinician who is not a delegate, this device's own key if it is a delegate clinician
- * (PROTOCOL.md "Membership": delegates add clinicians, nothing else). A clinician who set a
+ * for a clinician who is not a delegate or an intake tablet, this device's own key if it is
+ * a delegate clinician (PROTOCOL.md "Membership": delegates add those, nothing else). A clinician who set a
  * circle up and handed the owner key to the patient can so still invite colleagues.
  */
 async function signerContext(db: PacelineDB, circleId: CircleId, member: Member): ReturnType<typeof ownerContext> {
   const owner = await ownerContext(db, circleId);
-  if (owner.ok || owner.error !== 'not-owner' || member.role !== 'clinician' || member.delegate) return owner;
+  if (owner.ok || owner.error !== 'not-owner' || (member.role !== 'clinician' && member.role !== 'intake') || member.delegate) return owner;
   const row = await getMembership(db, circleId);
   if (!row || row.links.length === 0) return owner;
   const chain = storedChain(row.links, circleId);
@@ -111,10 +111,11 @@ async function appendVersion(
   return stored ? { ok: true, value: signed } : { ok: false, error: 'exists' };
 }
 
-/** The circle's document keys (all epochs) that a member may read. */
+/** The circle's document keys (all epochs) that a member may read, or write without reading (an intake tablet). */
 export async function keysForMember(db: PacelineDB, circleId: CircleId, member: Pick<Member, 'role' | 'journal' | 'claimBy'>, epoch?: number): Promise<BundledKey[]> {
   const all = await exportDocKeys(db, circleId);
-  return all.filter((k) => mayRead({ devicePk: new Uint8Array(32), delegate: false, ...member, claimBy: 0 }, k.docClass) && (epoch === undefined || k.epoch === epoch));
+  const holds = (docClass: DocClass) => mayRead({ devicePk: new Uint8Array(32), delegate: false, ...member, claimBy: 0 }, docClass) || writesWithoutReading(member.role, docClass);
+  return all.filter((k) => holds(k.docClass) && (epoch === undefined || k.epoch === epoch));
 }
 
 /** Seals keys of `epoch` (or all epochs) to every box-keyed, claimed member of `members`. */

@@ -257,11 +257,14 @@ function losesAccess(prev: Membership, next: Membership): boolean {
   });
 }
 
-/** A delegate may only add clinicians (not delegates), with the key epoch unchanged and no key bundles. */
+/**
+ * A delegate may only add clinicians (not delegates) and intake tablets (a waiting-room
+ * visit), with the key epoch unchanged and no key bundles.
+ */
 function onlyAddsClinicians(prev: Membership, next: Membership): boolean {
   if (next.keyEpoch !== prev.keyEpoch || (next.bundles?.length ?? 0) > 0) return false;
   if (prev.members.some((p) => { const n = findMember(next, p.devicePk); return !n || !sameMember(p, n); })) return false;
-  return next.members.every((n) => findMember(prev, n.devicePk) !== undefined || (n.role === 'clinician' && !n.delegate));
+  return next.members.every((n) => findMember(prev, n.devicePk) !== undefined || ((n.role === 'clinician' || n.role === 'intake') && !n.delegate));
 }
 
 /** True if member m of a membership is an invitation not claimed yet. */

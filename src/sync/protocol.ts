@@ -65,8 +65,13 @@ export function assertNever(value: never): never {
 export const DOC_CLASSES = ['circle', 'plan', 'journal', 'messages', 'alerts'] as const;
 export type DocClass = (typeof DOC_CLASSES)[number];
 
-/** Member roles; the patient's devices hold 'patient' (the patient also holds the owner key). */
-export const ROLES = ['patient', 'caregiver', 'clinician'] as const;
+/**
+ * Member roles; the patient's devices hold 'patient' (the patient also holds the owner key).
+ * 'intake' is a clinic's waiting-room tablet for one visit: it adds questionnaire answers to
+ * the patient's journal and raises alerts, and reads nothing. Appended, so the encoded role
+ * numbers of the others stay as they were.
+ */
+export const ROLES = ['patient', 'caregiver', 'clinician', 'intake'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
@@ -78,14 +83,15 @@ export type WriteRight = 'full' | 'limited' | 'none';
 
 export const WRITE_RIGHTS: Readonly<Record<DocClass, Readonly<Record<Role, WriteRight>>>> = {
   // Clinicians: only clinical members (the membership chain's delegation rule says the same).
-  circle: { patient: 'full', caregiver: 'none', clinician: 'limited' },
+  circle: { patient: 'full', caregiver: 'none', clinician: 'limited', intake: 'none' },
   // Patient and caregiver: comments and proposals only.
-  plan: { patient: 'limited', caregiver: 'limited', clinician: 'full' },
+  plan: { patient: 'limited', caregiver: 'limited', clinician: 'full', intake: 'none' },
   // Caregiver: only when the patient allows it, entries marked 'entered by caregiver'.
-  journal: { patient: 'full', caregiver: 'limited', clinician: 'none' },
-  messages: { patient: 'full', caregiver: 'full', clinician: 'full' },
+  // Intake: new questionnaire answers only.
+  journal: { patient: 'full', caregiver: 'limited', clinician: 'none', intake: 'limited' },
+  messages: { patient: 'full', caregiver: 'full', clinician: 'full', intake: 'none' },
   // Any device raises alerts; only clinicians acknowledge them.
-  alerts: { patient: 'limited', caregiver: 'limited', clinician: 'full' },
+  alerts: { patient: 'limited', caregiver: 'limited', clinician: 'full', intake: 'limited' },
 };
 
 /** Whether the relay accepts a push from a member of this role into a document of this class. */
@@ -95,13 +101,22 @@ export function mayWrite(role: Role, docClass: DocClass): boolean {
 
 /** Whether a role receives a document's key (DESIGN.md "who reads"); 'if-shared' is the patient's choice. */
 export const READ_RIGHTS: Readonly<Record<DocClass, Readonly<Record<Role, 'yes' | 'if-shared' | 'no'>>>> = {
-  circle: { patient: 'yes', caregiver: 'yes', clinician: 'yes' },
-  plan: { patient: 'yes', caregiver: 'yes', clinician: 'yes' },
-  journal: { patient: 'yes', caregiver: 'if-shared', clinician: 'yes' },
-  messages: { patient: 'yes', caregiver: 'yes', clinician: 'yes' },
+  circle: { patient: 'yes', caregiver: 'yes', clinician: 'yes', intake: 'no' },
+  plan: { patient: 'yes', caregiver: 'yes', clinician: 'yes', intake: 'no' },
+  journal: { patient: 'yes', caregiver: 'if-shared', clinician: 'yes', intake: 'no' },
+  messages: { patient: 'yes', caregiver: 'yes', clinician: 'yes', intake: 'no' },
   // The patient's own devices keep the alerts they raise; crisis guidance is shown locally.
-  alerts: { patient: 'yes', caregiver: 'no', clinician: 'yes' },
+  alerts: { patient: 'yes', caregiver: 'no', clinician: 'yes', intake: 'no' },
 };
+
+/**
+ * The intake tablet writes classes it may not read: it holds their keys to seal, and the
+ * relay sends its subscriptions membership only (PROTOCOL.md "Membership"). Caregivers'
+ * 'limited' right on alerts stays without a key, as before.
+ */
+export function writesWithoutReading(role: Role, docClass: DocClass): boolean {
+  return role === 'intake' && READ_RIGHTS[docClass][role] === 'no' && WRITE_RIGHTS[docClass][role] !== 'none';
+}
 
 /** A circle id: a canonical upper-case ULID (same rule as domain/ids.ts, repeated to stay dependency-free). */
 export type CircleId = string;

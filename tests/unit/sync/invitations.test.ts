@@ -20,7 +20,7 @@ import { acceptInvitation, createInvitation, decodeInvitationFragment, encodeInv
 import type { ClaimOutcome } from '../../../src/sync/invite-claim';
 import { readSignedMembership } from '../../../src/sync/protocol-membership';
 import { RelayProvider } from '../../../src/sync/relay-provider';
-import { diary, freshName, unwrap } from '../storage/test-db';
+import { assessment, diary, freshName, unwrap } from '../storage/test-db';
 import { CIRCLE, eventually } from './client-fixtures';
 
 const STATIC = join(tmpdir(), 'paceline-no-app');
@@ -233,6 +233,62 @@ describe('invitations through the real relay', () => {
     expect(head.members.find((m) => b64(m.devicePk) === b64(carer.keys.publicKey))?.journal).toBe(true);
     expect(head.members.some((m) => b64(m.devicePk) === b64(raced.invitePk))).toBe(true);
     await eventually(async () => (await getMembership(clinic.db, CIRCLE))!.links.length === after.links.length, 'the clinic to take the replayed version');
+  }, 30_000);
+
+  it('an intake tablet for one waiting-room visit: added by the delegate clinician, it adds questionnaire answers and reads nothing', async () => {
+    const server = await relay();
+    const clinic = await device(server.url, 'clinician', async (db, keys) => {
+      await loadOrCreateBoxKeys(db);
+      unwrap(await createCircle(db, keys, CIRCLE, Date.now(), { role: 'clinician' }));
+      await shareDocuments(db, CIRCLE, ['messages', 'plan', 'circle']);
+    });
+    unwrap(await clinic.provider.addDoc(clinic.docs.messages));
+    clinic.provider.start();
+    const phone = await joiner(server.url, encodeInvitationFragment(await invite(clinic, { role: 'patient', handOverOwnerKey: true })), 'patient');
+    await shareDocuments(phone.db, CIRCLE, ['journal']);
+    const phoneJournal = await openJournalStore(phone.db, CIRCLE);
+    cleanups.push(() => phoneJournal.close());
+    unwrap(await phone.provider.addDoc(phone.docs.messages));
+    unwrap(await phone.provider.addDoc(phoneJournal));
+    phone.provider.start();
+    await eventually(() => phone.claims.length > 0, 'the patient\'s claim');
+    await clinic.db.ownerKeys.delete(CIRCLE);
+    const private_ = diary('2026-11-20T08:00:00.000Z', 7, { note: 'only for the care team' });
+    unwrap(await phoneJournal.put(private_));
+
+    // The clinician (a delegate, without the owner key) makes the visit's link.
+    const visit = await invite(clinic, { role: 'intake', ttlMs: 2 * 60 * 60 * 1000 });
+    expect(visit.keys.map((k) => k.docClass).sort()).toEqual(['alerts', 'journal']);
+    const tablet = await device(server.url, 'patient', async (db) => {
+      const inv = decodeInvitationFragment(encodeInvitationFragment(visit));
+      if (!inv.ok) throw new Error(inv.error);
+      unwrap(await acceptInvitation(db, inv.value));
+      await shareDocuments(db, CIRCLE, ['journal']);
+    });
+    const tabletJournal = await openJournalStore(tablet.db, CIRCLE);
+    cleanups.push(() => tabletJournal.close());
+    unwrap(await tablet.provider.addDoc(tabletJournal));
+    tablet.provider.start();
+    await eventually(() => tablet.claims.length > 0, 'the tablet\'s claim');
+    expect(tablet.claims).toEqual([{ ok: true }]);
+    const answers = assessment('2026-11-23T09:00:00.000Z', 'phq9', [1, 1, 1, 1, 1, 1, 1, 1, 0]);
+    unwrap(await tabletJournal.put(answers));
+    await eventually(() => phoneJournal.get('assessment', answers.id) !== undefined, 'the answers to reach the patient\'s journal');
+    // An entry of any other kind from the tablet is refused by the patient's device.
+    const sneaky = diary('2026-11-23T09:05:00.000Z', 2);
+    unwrap(await tabletJournal.put(sneaky));
+    await tablet.provider.flush();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(phoneJournal.get('diary', sneaky.id)).toBeUndefined();
+    // Nothing of the patient's reaches the tablet, before or after it joined: its subscription
+    // brings membership versions only.
+    const later = diary('2026-11-23T09:10:00.000Z', 5, { note: 'written while the tablet is live' });
+    unwrap(await phoneJournal.put(later));
+    await phone.provider.flush();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(tabletJournal.get('diary', private_.id)).toBeUndefined();
+    expect(tabletJournal.get('diary', later.id)).toBeUndefined();
+    expect((await classesHeld(tablet.db)).map(([c]) => c)).toEqual(['journal', 'alerts']);
   }, 30_000);
 
   it('the patient shares the journal with a caregiver (keys sealed in the membership), and removing a member rotates every key', async () => {

@@ -13,6 +13,7 @@ import {
   isRetryableClose,
   mayWrite,
   parseDocId,
+  writesWithoutReading,
 } from '../../../src/sync/protocol';
 import { answerChallenge, verifyChallengeAnswer } from '../../../src/sync/protocol-auth';
 import { CIRCLE, deviceFromSeed } from './fixtures';
@@ -22,9 +23,9 @@ describe('write rights (DESIGN.md document table)', () => {
     const expected: Record<string, string[]> = {
       circle: ['patient', 'clinician'],
       plan: ['patient', 'caregiver', 'clinician'],
-      journal: ['patient', 'caregiver'],
+      journal: ['patient', 'caregiver', 'intake'],
       messages: ['patient', 'caregiver', 'clinician'],
-      alerts: ['patient', 'caregiver', 'clinician'],
+      alerts: ['patient', 'caregiver', 'clinician', 'intake'],
     };
     for (const docClass of DOC_CLASSES) {
       expect(ROLES.filter((role) => mayWrite(role, docClass)), docClass).toEqual(expected[docClass]);
@@ -37,6 +38,10 @@ describe('write rights (DESIGN.md document table)', () => {
     expect(WRITE_RIGHTS.alerts.clinician).toBe('full');
     expect(WRITE_RIGHTS.circle.clinician).toBe('limited');
     expect(WRITE_RIGHTS.journal.clinician).toBe('none');
+    // The waiting-room tablet adds answers and raises alerts; it reads nothing.
+    expect(WRITE_RIGHTS.journal.intake).toBe('limited');
+    expect(DOC_CLASSES.filter((c) => writesWithoutReading('intake', c))).toEqual(['journal', 'alerts']);
+    expect(DOC_CLASSES.filter((c) => writesWithoutReading('caregiver', c))).toEqual([]);
   });
 });
 

@@ -170,7 +170,8 @@ export interface JoinPreview {
 /** Reads an invitation from a /join fragment; null for anything that is not a valid one. */
 export async function previewJoin(db: PacelineDB, currentCircleId: string, fragment: string): Promise<JoinPreview | null> {
   const read = decodeInvitationFragment(fragment);
-  if (!read.ok) return null;
+  // A waiting-room questionnaire link is for the clinic's tablet, not for joining a circle.
+  if (!read.ok || read.value.role === 'intake') return null;
   const { prefixRange } = await import('../../../storage/db');
   const ownEntries = read.value.role === 'patient' ? await db.records.where('[circleId+kind+at]').between(...prefixRange(currentCircleId)).count() : 0;
   return { invitation: read.value, ownEntries };
@@ -190,6 +191,8 @@ export async function joinCircle(
   myName: string,
   now: Date = new Date(),
 ): Promise<{ ok: true; merged: number } | { ok: false; error: JoinError }> {
+  const role = invitation.role;
+  if (role === 'intake') return { ok: false, error: 'bad-invitation' };
   await loadOrCreateDeviceKeys(db);
   await loadOrCreateBoxKeys(db);
   const accepted = await acceptInvitation(db, invitation, now.getTime());
@@ -211,21 +214,21 @@ export async function joinCircle(
   }
   const readable: DocClass[] = [...new Set(invitation.keys.map((k) => k.docClass))];
   await shareDocuments(db, circleId, readable);
-  await db.circles.put({ circleId, role: invitation.role, label: invitation.role === 'patient' ? myName.trim() : '', joinedAt: now.getTime(), schemaVersion: 1 });
+  await db.circles.put({ circleId, role: role, label: role === 'patient' ? myName.trim() : '', joinedAt: now.getTime(), schemaVersion: 1 });
   // Patients and clinicians name themselves in the circle document (a caregiver may not write
   // it: the name the inviter gave the invitation stands for them). The write syncs once the
   // claim is through.
-  if (invitation.role !== 'caregiver' && myName.trim()) {
-    const docs = await openCircleDocs(db, circleId, invitation.role);
+  if (role !== 'caregiver' && myName.trim()) {
+    const docs = await openCircleDocs(db, circleId, role);
     try {
       const me = toMemberRef((await loadOrCreateDeviceKeys(db)).publicKey);
-      const profile = createMemberProfile({ id: me, name: myName, role: invitation.role }, me, now);
+      const profile = createMemberProfile({ id: me, name: myName, role: role }, me, now);
       if (profile.ok) await docs.circle.put(profile.value);
     } finally {
       await docs.close();
     }
   }
-  if (invitation.role === 'clinician') await setDeviceProfile(db, { role: 'clinician' });
-  else await setDeviceProfile(db, { circleId, role: invitation.role });
+  if (role === 'clinician') await setDeviceProfile(db, { role: 'clinician' });
+  else await setDeviceProfile(db, { circleId, role: role });
   return { ok: true, merged };
 }

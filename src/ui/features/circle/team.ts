@@ -41,7 +41,9 @@ export async function loadTeam(data: AppData, circleId: string): Promise<Team> {
   const invitations = docs.circle.all('invitation') as Invitation[];
   const byInvite = new Map(invitations.filter((i) => i.invitePk).map((i) => [i.invitePk as string, i]));
   const now = new Date();
-  const members: TeamMember[] = (list?.members ?? [])
+  // Intake tablets are one waiting-room visit each, not people of the team.
+  const people = (list?.members ?? []).flatMap((m) => (m.role === 'intake' ? [] : [{ ...m, role: m.role }]));
+  const members: TeamMember[] = people
     .filter((m) => !m.pending)
     .map((m) => {
       const profile = profiles.find((p) => p.id === m.id && p.removedAt === undefined);
@@ -52,7 +54,7 @@ export async function loadTeam(data: AppData, circleId: string): Promise<Team> {
   const pendingKeys = new Set((list?.members ?? []).filter((m) => m.pending).map((m) => m.id));
   const openInvitations = invitations.filter((i) => invitationState(i, now) === 'open' && (!i.invitePk || pendingKeys.has(i.invitePk)));
   const consents = docs.circle.all('consent') as ConsentRecord[];
-  const roles = new Map((list?.members ?? []).map((m) => [m.id, m.role] as const));
+  const roles = new Map(people.map((m) => [m.id, m.role] as const));
   for (const [id, role] of memberRoles(profiles)) if (!roles.has(id)) roles.set(id, role);
   const shared = consentState(consents, 'journal-sharing-caregivers', { roles });
   const patient = members.find((m) => m.role === 'patient');
