@@ -15,13 +15,14 @@ function browserLocale(): Locale {
 }
 
 /**
- * The language and crisis-line region come from the browser until the person picks them in
- * Settings; they are stored on first run so the app does not change under them later.
+ * The language and crisis-line region come from the browser (on a clinic tablet, from the
+ * kiosk settings) until the person picks them in Settings; they are stored on first run so
+ * the app does not change under them later.
  */
-async function firstRunDefaults(db: PacelineDB, fallback: Locale = browserLocale()): Promise<Locale> {
+async function firstRunDefaults(db: PacelineDB, fallback: Locale = browserLocale(), regionFallback?: string): Promise<Locale> {
   const [localeRow, regionRow] = await Promise.all([db.settings.get('locale'), db.settings.get('region')]);
   if (!regionRow) {
-    const region = (navigator.language.split('-')[1] ?? '').toUpperCase();
+    const region = regionFallback ?? (navigator.language.split('-')[1] ?? '').toUpperCase();
     if (region === 'US' || region === 'MX' || region === 'ES' || region === 'GB') await setSetting(db, 'region', region);
   }
   if (localeRow) return getSetting(db, 'locale');
@@ -78,7 +79,7 @@ async function start(): Promise<void> {
   let locale: Locale;
   try {
     profile = await loadDeviceProfile(db);
-    locale = await firstRunDefaults(db, kiosk?.locale);
+    locale = await firstRunDefaults(db, kiosk?.locale, kiosk?.session.settings.region);
   } catch (e) {
     renderStorageFailure(root, browserLocale(), e);
     return;

@@ -8,7 +8,7 @@ import type { JournalStore } from '../storage/journal-store';
 export interface KioskSession {
   /** Staff opened it with the staff passphrase, for the hand-back. */
   staff: boolean;
-  settings: { idleMinutes: number; clinicName: string };
+  settings: { idleMinutes: number; clinicName: string; region: string };
   /** Locks at once (the page reloads into the lock screen). */
   lock(): void;
 }

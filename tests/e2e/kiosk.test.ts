@@ -93,6 +93,8 @@ describe('a clinic tablet, lent and returned', () => {
     await page.getByText('Use at least 10 characters.').waitFor();
     await expectAccessible(page, 'setup with errors');
     await page.getByLabel('Lock after this many minutes without a touch').fill('2');
+    // A clinic in Mexico: the tablet's browser is en-US, the crisis lines must be Mexico's.
+    await page.getByLabel('Crisis lines of (shown on the lock screen)').selectOption('MX');
     await page.getByLabel('Choose a staff passphrase').fill(STAFF);
     await page.getByLabel('Type the staff passphrase again').fill(STAFF);
     await page.getByRole('button', { name: 'Turn this device into a clinic tablet' }).click();
@@ -156,7 +158,7 @@ describe('a clinic tablet, lent and returned', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Enter your PIN' }).waitFor();
     // A locked tablet still says whom to call in a crisis (the region chosen at set-up).
-    await page.getByText('Crisis line, day and night: 988').waitFor();
+    await page.getByText('Crisis line, day and night: 800 911 2000').waitFor();
     await page.getByText('In an emergency call 911 from any phone.').waitFor();
     await expectAccessible(page, 'lock screen');
     await screenshot(page, 'kiosk-lock');
@@ -174,6 +176,13 @@ describe('a clinic tablet, lent and returned', () => {
     expect(stored.text).not.toContain(SECRET);
     await unlock(page, PIN);
     await entries(page).getByText('Pain 6 out of 10').first().waitFor({ timeout: 20_000 });
+    // Inside the app too: the crisis screen has the clinic's region, as words, not tel: links.
+    await page.getByRole('link', { name: 'Crisis help: people to call now' }).click();
+    await page.getByText('Call 800 911 2000').first().waitFor();
+    expect(await page.locator('a[href^="tel:"], a[href^="sms:"]').count()).toBe(0);
+    await expectAccessible(page, 'crisis screen on a kiosk');
+    await screenshot(page, 'kiosk-crisis');
+    await page.getByRole('navigation').getByRole('link', { name: 'Today' }).click();
   });
 
   test('locks when idle and when the app is left', async () => {
