@@ -18,6 +18,7 @@ export const routes: RouteDefinition[] = [
   { path: '/settings', component: page(['settings', 'circle', 'kiosk'], () => import('../features/settings/SettingsPage')) },
   { path: '/kiosk/setup', component: page(['kiosk'], () => import('../features/kiosk/KioskSetupPage')) },
   { path: '/kiosk/return', component: page(['kiosk', 'settings'], () => import('../features/kiosk/ReturnDevicePage')) },
+  { path: '/intake', component: page(['kiosk'], () => import('../features/kiosk/intake/IntakeElsewherePage')) },
   { path: '/messages', component: page(['messages'], () => import('../features/messages/MessagesPage')) },
   { path: '/messages/:threadId', component: page(['messages'], () => import('../features/messages/ThreadPage')) },
   { path: ['/join', '/link'], component: page(['circle'], () => import('../features/circle/JoinPage')) },

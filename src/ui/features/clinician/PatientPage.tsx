@@ -9,6 +9,7 @@ import { toPanelInput } from './createPanel';
 import { AlertsSection } from './AlertsSection';
 import { PatientCharts } from './PatientCharts';
 import { PlanSummary } from './PlanSummary';
+import { IntakeLinkSection } from './IntakeLinkSection';
 import { NotClinician } from './NotClinician';
 import { NEED_ICON, NEED_KEY, dataAsOfWords } from './panel-text';
 import './clinician.css';
@@ -75,6 +76,7 @@ function Patient(props: { circleId: string }) {
             <h2 id="patient-messages-h">{t('clinician.patient.messages.heading')}</h2>
             <div class="actions"><A class="button" href={`/messages?${q}`}>{t('clinician.patient.messages.open', { name: name() })}</A></div>
           </section>
+          <IntakeLinkSection circleId={props.circleId} name={name()} />
         </Match>
       </Switch>
     </>

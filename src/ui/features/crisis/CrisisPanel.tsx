@@ -4,6 +4,7 @@ import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { createCrisisPlans, createCrisisResources } from './createCrisis';
 import { CrisisPlanCard } from './CrisisPlanCard';
 import { dialString } from './crisis-plan';
+import { crisisLinesFor } from '../../../domain/crisis-lines';
 import './crisis.css';
 
 let panelCounter = 0;
@@ -15,10 +16,13 @@ let panelCounter = 0;
  * focus when it appears (used when a PHQ-9 answer reveals it), so nobody can miss it; `alert`
  * makes it an alert region there (not on the crisis screen, where it is simply the content).
  */
-export function CrisisPanel(props: { intro: string; focusOnMount?: boolean; alert?: boolean; children?: JSX.Element }) {
+export function CrisisPanel(props: { intro: string; focusOnMount?: boolean; alert?: boolean; region?: string; children?: JSX.Element }) {
   const { t } = useI18n();
-  const resources = createCrisisResources();
-  const plans = createCrisisPlans();
+  // With a region given (a waiting-room visit, which holds no crisis plan and whose database
+  // may be gone already), nothing is read from storage.
+  const fixed = props.region;
+  const resources = fixed !== undefined ? () => crisisLinesFor(fixed) : createCrisisResources();
+  const plans = fixed !== undefined ? () => undefined : createCrisisPlans();
   const id = `crisis-panel-${++panelCounter}`;
   let heading!: HTMLHeadingElement;
   let panel!: HTMLElement;

@@ -8,37 +8,57 @@ import { ChoosePinForm } from './ChoosePinForm';
 import { KioskSettingsForm } from './KioskSettingsForm';
 import { LockScreen } from './LockScreen';
 import { StaffForm } from './StaffForm';
+import { IntakeMode } from './intake/IntakeMode';
+import { createLeftovers } from './intake/leftovers';
 
 export interface Unlocked { key: Uint8Array; staff: boolean; state: KioskStateRow }
 
 type Screen =
   | { kind: 'home' }
-  | { kind: 'staff'; then: 'lend' | 'settings' | 'leave' | 'menu' }
+  | { kind: 'staff'; then: 'lend' | 'settings' | 'leave' | 'menu' | 'intake' }
   | { kind: 'lend-pin'; pass: string }
   | { kind: 'settings'; pass: string }
   | { kind: 'locked' }
   | { kind: 'menu'; pass: string }
   | { kind: 'reset-pin'; pass: string }
-  | { kind: 'left' };
+  | { kind: 'left' }
+  | { kind: 'intake'; link?: string };
 
 /**
  * Everything before the patient's data is open: the ready-to-lend home, staff steps, the
  * patient choosing a PIN, the lock screen. Resolves through `onUnlocked` with the data key.
  */
-export function KioskGate(props: { initial: KioskStateRow; notice?: string; staffFirst?: boolean; onUnlocked: (u: Unlocked) => void }) {
-  const { t, locale, setLocale } = useI18n();
+/**
+ * `intakeLink`: the tablet was opened with a waiting-room questionnaire link (its fragment);
+ * it starts at once when the tablet is not lent.
+ */
+export function KioskGate(props: { initial: KioskStateRow; notice?: string; staffFirst?: boolean; intakeLink?: string; onUnlocked: (u: Unlocked) => void }) {
+  const { t, tn, locale, setLocale } = useI18n();
   const [state, setState] = createSignal(props.initial);
-  const [notice, setNotice] = createSignal(props.notice);
-  const start: Screen = state().loan ? (props.staffFirst ? { kind: 'staff', then: 'menu' } : { kind: 'locked' }) : { kind: 'home' };
+  const [notice, setNotice] = createSignal(props.notice ?? (props.intakeLink && state().loan ? t('kiosk.intake.loaned') : undefined));
+  const start: Screen = state().loan
+    ? (props.staffFirst ? { kind: 'staff', then: 'menu' } : { kind: 'locked' })
+    : props.intakeLink ? { kind: 'intake', link: props.intakeLink } : { kind: 'home' };
   const [screen, setScreen] = createSignal<Screen>(start);
   const rest = (): Screen => (state().loan ? { kind: 'locked' } : { kind: 'home' });
   const go = (s: Screen) => { setNotice(undefined); setScreen(s); };
   const title = () => (state().settings.clinicName ? t('kiosk.nameOf', { clinic: state().settings.clinicName }) : t('kiosk.name'));
 
-  async function afterStaff(then: 'lend' | 'settings' | 'leave' | 'menu', pass: string) {
+  // Waiting-room visits the tablet still holds are sent in the background, never the one on screen.
+  const [activeVisit, setActiveVisit] = createSignal<string>();
+  const leftovers = createLeftovers({ staff: false, settings: props.initial.settings, lock: () => undefined }, activeVisit);
+
+  async function afterStaff(then: 'lend' | 'settings' | 'leave' | 'menu' | 'intake', pass: string) {
     if (then === 'lend') return go({ kind: 'lend-pin', pass });
     if (then === 'settings') return go({ kind: 'settings', pass });
     if (then === 'menu') return go({ kind: 'menu', pass });
+    if (then === 'intake') return go({ kind: 'intake' });
+    // Other people's answers are not wiped unsent.
+    if (leftovers.count() > 0) {
+      setScreen({ kind: 'home' });
+      setNotice(t('kiosk.intake.leaveBlocked'));
+      return;
+    }
     await wipePatientData();
     await deleteKiosk();
     go({ kind: 'left' });
@@ -54,6 +74,9 @@ export function KioskGate(props: { initial: KioskStateRow; notice?: string; staf
       </header>
       <main id="main" class="kiosk-main">
         <Show when={notice()}><p class="notice" role="status">{notice()}</p></Show>
+        <Show when={!state().loan && leftovers.count() > 0 && (screen().kind === 'home' || screen().kind === 'intake')}>
+          <p class="notice" role="status">{tn('kiosk.intake.leftovers', leftovers.count())}</p>
+        </Show>
         <Switch>
           <Match when={screen().kind === 'home'}>
             <section class="card kiosk-form">
@@ -61,6 +84,7 @@ export function KioskGate(props: { initial: KioskStateRow; notice?: string; staf
               <p class="hint">{t('kiosk.home.staffOnly')}</p>
               <div class="actions kiosk-stack">
                 <button type="button" class="button primary big" onClick={() => go({ kind: 'staff', then: 'lend' })}>{t('kiosk.home.lend')}</button>
+                <button type="button" class="button big" onClick={() => go({ kind: 'staff', then: 'intake' })}>{t('kiosk.intake.menu')}</button>
                 <button type="button" class="button" onClick={() => go({ kind: 'staff', then: 'settings' })}>{t('kiosk.home.settings')}</button>
                 <button type="button" class="button" onClick={() => go({ kind: 'staff', then: 'leave' })}>{t('kiosk.home.leave')}</button>
               </div>
@@ -150,6 +174,17 @@ export function KioskGate(props: { initial: KioskStateRow; notice?: string; staf
                   setState(out.state);
                   props.onUnlocked({ key: out.key, staff: false, state: out.state });
                 }}
+              />
+            )}
+          </Match>
+          <Match when={screen().kind === 'intake' && (screen() as Extract<Screen, { kind: 'intake' }>)} keyed>
+            {(s) => (
+              <IntakeMode
+                state={state()}
+                link={s.link}
+                onVisit={setActiveVisit}
+                onExit={() => go({ kind: 'home' })}
+                onVisitEnded={() => leftovers.kick()}
               />
             )}
           </Match>

@@ -30,6 +30,8 @@ export interface KioskBoot {
 
 /** The path staff land on after unlocking for the hand-back. */
 export const RETURN_PATH = '/kiosk/return';
+/** Where a waiting-room questionnaire link points (the clinician's link: /intake#i1.…). */
+export const INTAKE_PATH = '/intake';
 
 /** Waits for the kiosk's strings (loaded in the provider, so a language switch keeps them). */
 function Ready(props: { children: JSX.Element }) {
@@ -53,11 +55,17 @@ export async function bootKiosk(root: HTMLElement): Promise<KioskBoot | 'damaged
   document.documentElement.lang = state.locale;
   document.documentElement.classList.add('kiosk');
   const staffFirst = new URLSearchParams(location.search).has('staff');
+  // Opened with a waiting-room questionnaire link: its keys leave the address bar at once.
+  let intakeLink: string | undefined;
+  if (location.pathname === INTAKE_PATH && location.hash.length > 1) {
+    intakeLink = location.hash.slice(1);
+    history.replaceState(null, '', '/');
+  }
   const unlocked = await new Promise<Unlocked>((resolve) => {
     root.replaceChildren();
     const dispose = render(() => (
       <I18nProvider locale={state.locale} catalog={catalog}>
-        <Ready><GateWithNotice state={state} notice={notice} staffFirst={staffFirst} onUnlocked={(u) => { dispose(); resolve(u); }} /></Ready>
+        <Ready><GateWithNotice state={state} notice={notice} staffFirst={staffFirst} intakeLink={intakeLink} onUnlocked={(u) => { dispose(); resolve(u); }} /></Ready>
       </I18nProvider>
     ), root);
   });
@@ -80,7 +88,7 @@ export async function bootKiosk(root: HTMLElement): Promise<KioskBoot | 'damaged
   };
 }
 
-function GateWithNotice(props: { state: KioskStateRow; notice?: string; staffFirst: boolean; onUnlocked: (u: Unlocked) => void }) {
+function GateWithNotice(props: { state: KioskStateRow; notice?: string; staffFirst: boolean; intakeLink?: string; onUnlocked: (u: Unlocked) => void }) {
   const { t } = useI18n();
-  return <KioskGate initial={props.state} notice={props.notice === 'wiped' ? t('kiosk.return.wiped') : undefined} staffFirst={props.staffFirst} onUnlocked={props.onUnlocked} />;
+  return <KioskGate initial={props.state} notice={props.notice === 'wiped' ? t('kiosk.return.wiped') : undefined} staffFirst={props.staffFirst} intakeLink={props.intakeLink} onUnlocked={props.onUnlocked} />;
 }
