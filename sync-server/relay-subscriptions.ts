@@ -12,7 +12,8 @@
 // twice or skip one. A committed snapshot is offered to the live subscribers of other
 // devices, so that an up-to-date device can confirm it.
 
-import { bytesEqual } from '../src/sync/codec-bytes';
+import { type Bytes, bytesEqual } from '../src/sync/codec-bytes';
+import { envelopeHashOf, signedBytesOf } from './envelope-bytes';
 import type { CircleId, DocId } from '../src/sync/protocol';
 import { DOC_CLASSES, docIdOf, parseDocId } from '../src/sync/protocol';
 import type { DocLedgers } from './doc-ledger';
@@ -56,7 +57,7 @@ export class Subscriptions {
   ) {}
 
   /** Handles 'subscribe': checks, then queues the catch-up. */
-  async subscribe(conn: Connection, msg: { docId: DocId; sinceSeq: number; membershipVersion: number }): Promise<void> {
+  async subscribe(conn: Connection, msg: { docId: DocId; sinceSeq: number; membershipVersion: number; sinceHash?: Bytes }): Promise<void> {
     const { docId } = msg;
     const ref = { kind: 'doc', docId } as const;
     const subs = conn.subscriptions();
@@ -75,6 +76,11 @@ export class Subscriptions {
     const access = this.docs.subscriberCheck(circle, conn.devicePk, docId);
     if (typeof access === 'object') return conn.sendError(access.code, access.message, ref);
     if (msg.sinceSeq > ledger.committed) return conn.sendError('cursor-ahead', `the relay's head is ${ledger.committed}: upload a snapshot and push again`, ref);
+    if (msg.sinceHash && !(await this.sameHistory(docId, msg.sinceSeq, msg.sinceHash, ledger.prunedThrough))) {
+      if (!conn.open) return;
+      return conn.sendError('cursor-ahead', `the relay's update at ${msg.sinceSeq} is not the one the device saw: upload a snapshot and push again`, ref);
+    }
+    if (!conn.open) return;
     this.remove(conn, docId);
     const sub: Subscription = { docId, circleId: parsed.circleId, sinceSeq: msg.sinceSeq, phase: 'membership', sentThrough: msg.sinceSeq, announced: false, writeOnly: access === 'write-only' };
     subs.set(docId, sub);
@@ -87,6 +93,20 @@ export class Subscriptions {
     if (!conn.membershipSent) conn.membershipSent = new Map();
     conn.membershipSent.set(parsed.circleId, Math.min(conn.membershipSent.get(parsed.circleId) ?? msg.membershipVersion, msg.membershipVersion));
     this.queue(conn, sub);
+  }
+
+  /**
+   * Whether the update stored at `seq` is the one the client applied there (its envelope
+   * hash). A relay restored from an older backup and written to again reuses seqs for
+   * other updates; a client that skipped them by its cursor would never see those. A seq
+   * pruned after a snapshot cannot be checked: the snapshot offered covers it anyway.
+   */
+  private async sameHistory(docId: DocId, seq: number, sinceHash: Bytes, prunedThrough: number): Promise<boolean> {
+    if (seq === 0 || seq <= prunedThrough) return true;
+    const [stored] = await this.store.readUpdates(docId, seq, 1);
+    if (!stored || stored.seq !== seq) return true;
+    const signed = signedBytesOf(stored.envelope);
+    return signed !== null && bytesEqual(envelopeHashOf(signed), sinceHash);
   }
 
   /** Handles 'unsubscribe' (a no-op for a document it is not subscribed to). */

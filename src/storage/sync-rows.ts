@@ -63,6 +63,12 @@ export interface SyncDocRow {
   enabledAt: number;
   /** Highest relay seq whose update is applied and stored here (0: nothing yet). */
   cursor: number;
+  /**
+   * The envelope hash of the update at `cursor`, sent when subscribing (protocol 2) so a
+   * relay restored from a backup notices that its history there is not the one seen here.
+   * Absent when the cursor came from a snapshot, or in rows written before it existed.
+   */
+  cursorHash?: StoredBytes;
   /** devSeq of the next envelope this device seals (devSeqs start at 1, never skip). */
   nextDevSeq: number;
   lastAckedSeq: number;

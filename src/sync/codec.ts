@@ -113,6 +113,10 @@ export function writeMessage(msg: Message, version: number = PROTOCOL_VERSION): 
     case 'subscribe':
       writeDocId(w, msg.docId);
       w.varuint(msg.sinceSeq).varuint(msg.membershipVersion);
+      if (version >= 2) {
+        w.bool(msg.sinceHash !== undefined);
+        if (msg.sinceHash) w.fixed(msg.sinceHash, HASH_BYTES);
+      }
       break;
     case 'unsubscribe':
       writeDocId(w, msg.docId);
@@ -234,7 +238,10 @@ function readRef(r: ByteReader, code: ErrorCode): ErrorRef | undefined {
   }
 }
 
-function readBody(r: ByteReader, type: MessageType): Message {
+/** SHA-256: envelope hashes. */
+const HASH_BYTES = 32;
+
+function readBody(r: ByteReader, type: MessageType, version: number): Message {
   switch (type) {
     case 'hello': {
       const count = r.varuint('hello.protocolVersions', LIMITS.maxProtocolVersions);
@@ -252,8 +259,13 @@ function readBody(r: ByteReader, type: MessageType): Message {
     }
     case 'auth':
       return { type, signature: r.fixed(ED25519_SIGNATURE_BYTES, 'auth.signature') };
-    case 'subscribe':
-      return { type, docId: readDocId(r, 'subscribe.docId'), sinceSeq: r.varuint('subscribe.sinceSeq'), membershipVersion: r.varuint('subscribe.membershipVersion') };
+    case 'subscribe': {
+      const docId = readDocId(r, 'subscribe.docId');
+      const sinceSeq = r.varuint('subscribe.sinceSeq');
+      const membershipVersion = r.varuint('subscribe.membershipVersion');
+      const sinceHash = version >= 2 && r.bool('subscribe.hasHash') ? r.fixed(HASH_BYTES, 'subscribe.sinceHash') : undefined;
+      return { type, docId, sinceSeq, membershipVersion, ...(sinceHash ? { sinceHash } : {}) };
+    }
     case 'unsubscribe':
       return { type, docId: readDocId(r, 'unsubscribe.docId') };
     case 'push':
@@ -326,6 +338,6 @@ export function readMessage(bytes: Uint8Array): Result<Message, CodecError> {
     if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version)) throw new FrameError('unsupported-version', 'frame.version');
     const type = TYPE_OF_TAG.get(r.u8('frame.type'));
     if (type === undefined) throw new FrameError('unknown-type', 'frame.type');
-    return readBody(r, type);
+    return readBody(r, type, version);
   });
 }

@@ -116,7 +116,11 @@ export class DocSync {
   }
 
   private subscribe(fromStart: boolean): void {
-    const msg = { type: 'subscribe', docId: this.docId, sinceSeq: fromStart ? 0 : this.core.state.cursor, membershipVersion: this.trust.relayVersion } as const;
+    const { cursor, cursorHash } = this.core.state;
+    const since = fromStart ? 0 : cursor;
+    // The relay checks that its update at the cursor is the one applied here (protocol 2).
+    const sinceHash = since > 0 && cursorHash?.length === 32 ? { sinceHash: cursorHash } : {};
+    const msg = { type: 'subscribe', docId: this.docId, sinceSeq: since, membershipVersion: this.trust.relayVersion, ...sinceHash } as const;
     if (!this.core.host.send(msg)) return;
     this.core.catchingUp = true;
     this.core.report();
@@ -258,7 +262,7 @@ export class DocSync {
 
   /** The relay's head is behind our cursor (it lost data): catch up from zero, then upload our state again. */
   private async cursorAhead(): Promise<void> {
-    const s = this.core.state;
+    const { cursorHash: _lost, ...s } = this.core.state;
     const devices = Object.fromEntries(Object.entries(s.devices).map(([d, seen]) => [d, { ...seen, devSeq: 0 }]));
     if (!(await this.core.save({ ...s, cursor: 0, snapshot: null, baselineFromSnapshot: true, devices }))) return;
     this.reupload = true;

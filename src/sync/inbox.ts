@@ -8,7 +8,7 @@ import * as Y from 'yjs';
 import type { PacelineDB } from '../storage/db';
 import { ORIGIN_SYNC } from '../storage/doc-commit';
 import type { StorageError } from '../storage/errors';
-import type { SeenDevice, SyncDocRow } from '../storage/sync-rows';
+import type { SeenDevice, StoredBytes, SyncDocRow } from '../storage/sync-rows';
 import type { SyncableDoc } from '../storage/syncable';
 import { putSyncDoc } from '../storage/sync-store';
 import { toStorageError } from '../storage/errors';
@@ -96,6 +96,7 @@ export async function applyPage(ctx: InboxContext, items: readonly UpdateItem[])
   const rejected: Rejection[] = [];
   const withheld: string[] = [];
   let cursor = ctx.state.cursor;
+  let last: UpdateItem | undefined;
   let waiting: Waiting | null = null;
   for (const item of fresh) {
     // The codec admits only update envelopes of this document into a page; checked again here for the type.
@@ -111,9 +112,11 @@ export async function applyPage(ctx: InboxContext, items: readonly UpdateItem[])
       if (verdict.gap) withheld.push(verdict.device);
     } else if (verdict.kind === 'reject') rejected.push(verdict.reason);
     cursor = item.seq;
+    last = item;
   }
-  if (cursor === ctx.state.cursor) return { kind: 'applied', state: ctx.state, applied: 0, rejected, withheld, waiting };
-  const next: SyncDocRow = { ...ctx.state, cursor, devices };
+  if (cursor === ctx.state.cursor || !last) return { kind: 'applied', state: ctx.state, applied: 0, rejected, withheld, waiting };
+  const cursorHash = (await envelopeHash(last.envelope)) as StoredBytes;
+  const next: SyncDocRow = { ...ctx.state, cursor, cursorHash, devices };
   const error = await commit(ctx, next, updates);
   if (error) return { kind: 'failed', error };
   return { kind: 'applied', state: next, applied: updates.length, rejected, withheld, waiting };
@@ -147,7 +150,8 @@ export async function applyOffer(ctx: InboxContext, env: SealedEnvelope<Snapshot
   // The snapshot covers an unknown number of each device's updates: devSeq baselines restart.
   const devices: Record<string, SeenDevice> = {};
   for (const [device, seen] of Object.entries(ctx.state.devices)) devices[device] = { ...seen, devSeq: 0 };
-  const next: SyncDocRow = { ...ctx.state, cursor: coversSeq, snapshot: { coversSeq, hash }, ackedSinceSnapshot: 0, baselineFromSnapshot: true, devices };
+  const { cursorHash: _seen, ...rest } = ctx.state;
+  const next: SyncDocRow = { ...rest, cursor: coversSeq, snapshot: { coversSeq, hash }, ackedSinceSnapshot: 0, baselineFromSnapshot: true, devices };
   const error = await commit(ctx, next, [verdict.plaintext]);
   return error ? { kind: 'failed', error } : { kind: 'applied', state: next };
 }

@@ -8,9 +8,12 @@ import type { SealedEnvelope } from './protocol-envelope';
 import type { SignedMembership } from './protocol-membership';
 
 /** The protocol version this build speaks by default. */
-export const PROTOCOL_VERSION = 1;
-/** Every version this build can speak, oldest first. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+export const PROTOCOL_VERSION = 2;
+/**
+ * Every version this build can speak, oldest first. Version 2 adds `sinceHash` to
+ * 'subscribe' (the relay checks that its history at the cursor is the one the client saw).
+ */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
 
 /** Default limits; a relay may configure lower ones and announces them in 'welcome'. */
 export const LIMITS = {
@@ -156,7 +159,12 @@ export function isDocId(value: unknown): value is DocId {
 export type ClientMessage =
   | { type: 'hello'; protocolVersions: number[]; devicePk: Bytes }
   | { type: 'auth'; signature: Bytes }
-  | { type: 'subscribe'; docId: DocId; sinceSeq: number; membershipVersion: number }
+  /**
+   * sinceHash (protocol 2): the envelope hash of the update at sinceSeq, when the client
+   * knows it; a relay whose update there differs (restored from a backup, then written to
+   * again) answers 'cursor-ahead' as if the cursor were past its head.
+   */
+  | { type: 'subscribe'; docId: DocId; sinceSeq: number; membershipVersion: number; sinceHash?: Bytes }
   | { type: 'unsubscribe'; docId: DocId }
   | { type: 'push'; envelope: SealedEnvelope }
   | { type: 'snapshot'; envelope: SealedEnvelope }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { utf8 } from '../../../src/sync/codec-bytes';
 import { writeMessage } from '../../../src/sync/codec';
+import { PROTOCOL_VERSION } from '../../../src/sync/protocol';
 import { envelopeHash, envelopeSignedBytes, writeEnvelope } from '../../../src/sync/protocol-envelope';
 import { writeSignedMembership } from '../../../src/sync/protocol-membership';
 import { envelopeHashOf, signedBytesOf } from '../../../sync-server/envelope-bytes';
@@ -18,18 +19,18 @@ describe('relay frames from stored bytes', () => {
     const envs = await Promise.all([1, 2, 3].map((n) => sealUpdate(circle.phone, journal, n, filler(50 * n))));
     const items = envs.map((envelope, i) => ({ seq: 40 + i, envelope }));
     for (const more of [true, false]) {
-      expect(updatesFrame(1, journal, items.map((i) => ({ seq: i.seq, envelope: writeEnvelope(i.envelope) })), more)).toEqual(writeMessage({ type: 'updates', docId: journal, items, more }));
+      expect(updatesFrame(PROTOCOL_VERSION, journal, items.map((i) => ({ seq: i.seq, envelope: writeEnvelope(i.envelope) })), more)).toEqual(writeMessage({ type: 'updates', docId: journal, items, more }));
     }
-    expect(updatesFrame(1, journal, [], false)).toEqual(writeMessage({ type: 'updates', docId: journal, items: [], more: false }));
+    expect(updatesFrame(PROTOCOL_VERSION, journal, [], false)).toEqual(writeMessage({ type: 'updates', docId: journal, items: [], more: false }));
     const snap = await sealSnapshot(circle.phone, journal, 9, null, utf8('state'));
-    expect(snapshotOfferFrame(1, journal, writeEnvelope(snap))).toEqual(writeMessage({ type: 'snapshot-offer', docId: journal, envelope: snap }));
+    expect(snapshotOfferFrame(PROTOCOL_VERSION, journal, writeEnvelope(snap))).toEqual(writeMessage({ type: 'snapshot-offer', docId: journal, envelope: snap }));
   });
 
   it('splits membership links into frames of at most 64', async () => {
     const circle = await makeCircle();
     const chain = [circle.genesis];
     for (let i = 0; i < 69; i++) chain.push(await nextMembership(chain.at(-1)!, {}, circle.owner));
-    const frames = membershipFrames(1, chain.map(writeSignedMembership));
+    const frames = membershipFrames(PROTOCOL_VERSION, chain.map(writeSignedMembership));
     expect(frames).toEqual([writeMessage({ type: 'membership', chain: chain.slice(0, 64) }), writeMessage({ type: 'membership', chain: chain.slice(64) })]);
   });
 
@@ -44,7 +45,7 @@ describe('relay frames from stored bytes', () => {
   it('builds ack frames identical to writeMessage', async () => {
     const docId = (await makeCircle()).doc('journal');
     for (const [devSeq, seq] of [[1, 1], [127, 128], [300, 2 ** 40]] as const) {
-      expect(ackFrame(1, docId, devSeq, seq)).toEqual(writeMessage({ type: 'ack', docId, devSeq, seq }));
+      expect(ackFrame(PROTOCOL_VERSION, docId, devSeq, seq)).toEqual(writeMessage({ type: 'ack', docId, devSeq, seq }));
     }
   });
 

@@ -22,7 +22,7 @@ describe('relay handshake', () => {
     const b = await RelayClient.open(relay.relayUrl);
     const wa = await a.hello(circle.phone, [1, 2, 7]);
     const wb = await b.hello(circle.phone);
-    expect(wa.protocolVersion).toBe(1);
+    expect(wa.protocolVersion).toBe(2); // the highest both speak
     expect(wa.relayId).toBe(new URL(relay.relayUrl).origin);
     expect(wa.limits).toEqual({ maxFrameBytes: LIMITS.maxFrameBytes, maxSubscriptions: 500, pushesPerSecond: LIMITS.pushesPerSecond });
     expect(wa.challenge).not.toEqual(wb.challenge);
@@ -54,7 +54,7 @@ describe('relay handshake', () => {
 
   it('closes with protocol-version-unsupported when no version is shared', async () => {
     const c = await RelayClient.open(relay.relayUrl);
-    c.sendRaw(writeMessage({ type: 'hello', protocolVersions: [2, 3], devicePk: circle.phone.publicKey }, 1));
+    c.sendRaw(writeMessage({ type: 'hello', protocolVersions: [3, 4], devicePk: circle.phone.publicKey }, 1));
     expect(await c.closed).toMatchObject({ code: 4000, reason: 'protocol-version-unsupported', reasonText: 'protocol-version-unsupported' });
   });
 

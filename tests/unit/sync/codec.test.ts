@@ -53,7 +53,10 @@ describe('frames', () => {
     const examples: Record<MessageType, Message[]> = {
       hello: [{ type: 'hello', protocolVersions: [1, 2], devicePk: device.publicKey }],
       auth: [{ type: 'auth', signature: new Uint8Array(64).fill(5) }],
-      subscribe: [{ type: 'subscribe', docId: JOURNAL, sinceSeq: 0, membershipVersion: 0 }],
+      subscribe: [
+        { type: 'subscribe', docId: JOURNAL, sinceSeq: 0, membershipVersion: 0 },
+        { type: 'subscribe', docId: JOURNAL, sinceSeq: 41, membershipVersion: 3, sinceHash: new Uint8Array(32).fill(9) },
+      ],
       unsubscribe: [{ type: 'unsubscribe', docId: PLAN }],
       push: [{ type: 'push', envelope: update }],
       snapshot: [{ type: 'snapshot', envelope: snapshot }],
@@ -83,6 +86,18 @@ describe('frames', () => {
         expect(readMessage(frame)).toEqual({ ok: true, value: msg });
       }
     }
+  });
+
+  it('protocol 1 frames carry no sinceHash (a version-1 peer reads them as before); version 2 adds it', () => {
+    const msg = { type: 'subscribe', docId: JOURNAL, sinceSeq: 41, membershipVersion: 3, sinceHash: new Uint8Array(32).fill(9) } as const;
+    const v1 = writeMessage(msg, 1);
+    expect(v1[0]).toBe(1);
+    expect(readMessage(v1)).toEqual({ ok: true, value: { type: 'subscribe', docId: JOURNAL, sinceSeq: 41, membershipVersion: 3 } });
+    const v2 = writeMessage(msg, 2);
+    expect(v2.length).toBe(v1.length + 1 + 32);
+    expect(readMessage(v2)).toEqual({ ok: true, value: msg });
+    // A version-2 frame cut inside the hash is refused, not read short.
+    expect(readMessage(v2.subarray(0, v2.length - 1)).ok).toBe(false);
   });
 
   it('copies out of a Node Buffer, so a reused socket buffer cannot change a decoded message', () => {

@@ -324,6 +324,45 @@ describe('the client against the real relay', () => {
     await eventually(() => clinic.store.get('diary', after.id) !== undefined && clinic.store.get('diary', before.id) !== undefined, 'the clinician to see both entries');
   }, 20_000);
 
+  it('a relay restored from an older backup and written to past a device\'s cursor before it comes back: the cursor\'s hash does not match, and it catches up from zero', async () => {
+    const live = tempDir();
+    const backup = tempDir();
+    cleanups.push(() => { live.remove(); backup.remove(); });
+    let relay = await relayOn(live.dir);
+    const port = portOf(relay);
+    const phone = await patient(relay.url, await deviceFromSeed(1));
+    const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url);
+    phone.provider.start();
+    tablet.provider.start();
+    const before = diary('2026-11-10T08:00:00.000Z', 3);
+    unwrap(await phone.store.put(before));
+    await settled(phone, tablet);
+    await relay.close();
+    cpSync(live.dir, backup.dir, { recursive: true });
+    relay = await relayOn(live.dir, port);
+    // Acknowledged at seq k, then lost with the restore below.
+    const lost = diary('2026-11-11T08:00:00.000Z', 4);
+    unwrap(await phone.store.put(lost));
+    await settled(phone, tablet);
+    const k = (await getSyncDoc(phone.db, JOURNAL_KEY))!.cursor;
+    expect((await getSyncDoc(phone.db, JOURNAL_KEY))!.cursorHash).toHaveLength(32);
+    await phone.provider.stop(false);
+    await relay.close();
+    relay = await relayOn(backup.dir, port);
+    // The tablet notices the older relay and catches up; its next entry takes seq k again.
+    await eventually(async () => (await getSyncDoc(tablet.db, JOURNAL_KEY))!.cursor < k && tablet.provider.status.getSnapshot().docs[JOURNAL_ID]?.catchingUp === false, 'the tablet to catch up from zero');
+    const fresh = { ...diary('2026-11-12T08:00:00.000Z', 6), enteredBy: 'caregiver' as const };
+    unwrap(await tablet.store.put(fresh));
+    await eventually(async () => (await relay.store.loadDoc(JOURNAL_ID)).head >= k, 'the relay to reach seq k again');
+    // The phone's cursor k is not past the head now; only the hash tells that seq k is another update.
+    phone.provider.start();
+    await eventually(() => phone.store.get('diary', fresh.id) !== undefined, 'the phone to get the entry at the reused seq');
+    await eventually(async () => (await getSyncDoc(phone.db, JOURNAL_KEY))!.snapshot !== null, 'the phone to upload its state again');
+    const clinic = await member(phone, await deviceFromSeed(4), 'clinician', relay.url);
+    clinic.provider.start();
+    await eventually(() => [before, lost, fresh].every((e) => clinic.store.get('diary', e.id) !== undefined), 'the clinician to see all three entries');
+  }, 20_000);
+
   it('a relay restored from a backup that lacks acknowledged pushes: the device renumbers its outbox (seq-gap with the expected devSeq) and shares again', async () => {
     const live = tempDir();
     const backup = tempDir();
