@@ -73,6 +73,12 @@ export class Subscriptions {
     const circle = await this.memberships.get(parsed.circleId);
     const ledger = await this.ledgers.get(docId);
     if (!conn.open) return;
+    // A client holding versions the relay lacks (a restore from an older backup lost them)
+    // is asked to publish again, as for a circle the relay does not know at all: until then
+    // members added in the lost versions would be refused.
+    if (circle && msg.membershipVersion > circle.committedVersion) {
+      return conn.sendError('unknown-circle', `the relay holds membership versions up to ${circle.committedVersion}: publish the rest again`, ref);
+    }
     const access = this.docs.subscriberCheck(circle, conn.devicePk, docId);
     if (typeof access === 'object') return conn.sendError(access.code, access.message, ref);
     if (msg.sinceSeq > ledger.committed) return conn.sendError('cursor-ahead', `the relay's head is ${ledger.committed}: upload a snapshot and push again`, ref);

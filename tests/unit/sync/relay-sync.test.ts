@@ -363,6 +363,36 @@ describe('the client against the real relay', () => {
     await eventually(() => [before, lost, fresh].every((e) => clinic.store.get('diary', e.id) !== undefined), 'the clinician to see all three entries');
   }, 20_000);
 
+  it('a relay restored from a backup that lacks membership versions: a device holding them publishes them again and is served', async () => {
+    const live = tempDir();
+    const backup = tempDir();
+    cleanups.push(() => { live.remove(); backup.remove(); });
+    let relay = await relayOn(live.dir);
+    const port = portOf(relay);
+    const phone = await patient(relay.url, await deviceFromSeed(1));
+    phone.provider.start();
+    const before = diary('2026-11-10T08:00:00.000Z', 3);
+    unwrap(await phone.store.put(before));
+    await phone.provider.flush();
+    await eventually(async () => (await listOutbox(phone.db, JOURNAL_KEY)).length === 0, 'the first entry to be acknowledged');
+    await relay.close();
+    cpSync(live.dir, backup.dir, { recursive: true });
+    relay = await relayOn(live.dir, port);
+    // The clinician is added after the backup: the restored relay will not know them.
+    const clinic = await member(phone, await deviceFromSeed(4), 'clinician', relay.url);
+    clinic.provider.start();
+    await eventually(() => clinic.store.get('diary', before.id) !== undefined, 'the clinician to read the first entry');
+    await phone.provider.stop(false);
+    await relay.close();
+    relay = await relayOn(backup.dir, port);
+    expect((await relay.store.loadCircle(CIRCLE))!.links).toHaveLength(1);
+    phone.provider.start();
+    const after = diary('2026-11-11T08:00:00.000Z', 5);
+    unwrap(await phone.store.put(after));
+    await eventually(() => clinic.store.get('diary', after.id) !== undefined, 'the clinician to be served again');
+    expect((await relay.store.loadCircle(CIRCLE))!.links.length).toBeGreaterThan(1);
+  }, 20_000);
+
   it('a relay restored from a backup that lacks acknowledged pushes: the device renumbers its outbox (seq-gap with the expected devSeq) and shares again', async () => {
     const live = tempDir();
     const backup = tempDir();
