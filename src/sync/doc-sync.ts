@@ -32,6 +32,8 @@ export class DocSync {
   private snapshotInFlight: { coversSeq: number; hash: Bytes } | null = null;
   /** After 'cursor-ahead': once caught up, upload our state again. */
   private reupload = false;
+  /** A state over the snapshot limit is not sealed again before this many acks since the last snapshot. */
+  private tooLargeUntilAcks = 0;
   private offChange: () => void = () => {};
 
   private constructor(core: DocCore) {
@@ -282,7 +284,19 @@ export class DocSync {
     if (this.limitedHere()) return;
     if (!force && (s.ackedSinceSnapshot < this.core.host.snapshotEvery || s.cursor <= (s.snapshot?.coversSeq ?? 0))) return;
     if (!force && (await hasWaiting(this.core.host.db, this.core.docKey))) return;
+    if (!force && s.ackedSinceSnapshot < this.tooLargeUntilAcks) return;
     const sealed = await sealSnapshot(this.core.store.doc, this.docId, this.trust, this.core.host.device, s);
+    if (!sealed.ok && sealed.error.code === 'change-too-large') {
+      // Over the snapshot limit (a decade of diary): the relay keeps this document's update
+      // log uncompacted, which costs it space, not correctness. A state that must go out again
+      // (the relay lost data) goes as ordinary pushes, split within the update limit.
+      if (!force) {
+        this.tooLargeUntilAcks = s.ackedSinceSnapshot + this.core.host.snapshotEvery;
+        return;
+      }
+      await addFullStatePending(this.core.host.db, this.core.docKey, this.core.host.now());
+      return this.outbox.sealAll();
+    }
     if (!sealed.ok) return this.core.issue(sealed.error);
     this.snapshotInFlight = { coversSeq: s.cursor, hash: sealed.value.hash };
     this.core.host.queuePush({ type: 'snapshot', envelope: sealed.value.envelope });

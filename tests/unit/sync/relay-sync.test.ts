@@ -26,7 +26,7 @@ import { fiveYears } from '../../helpers/fixtures';
 import { RelayClient } from '../../helpers/relay-client';
 import { tempDir } from '../../helpers/relay-server';
 import { diary, freshName, unwrap } from '../storage/test-db';
-import { CIRCLE, JOURNAL_ID, JOURNAL_KEY, eventually, foreignUpdate } from './client-fixtures';
+import { CIRCLE, JOURNAL_ID, JOURNAL_KEY, eventually, foreignUpdate, seededRandom } from './client-fixtures';
 import { deviceFromSeed } from './fixtures';
 
 const STATIC = join(tmpdir(), 'paceline-no-app');
@@ -432,6 +432,43 @@ describe('the client against the real relay', () => {
     clinic.provider.start();
     await eventually(() => [first, lost, later].every((e) => clinic.store.get('diary', e.id) !== undefined), 'the clinician to see all three entries');
   }, 20_000);
+
+  it('a journal over the snapshot limit: no snapshot and no issue; when the relay loses it, the state goes out again as split pushes', async () => {
+    const live = tempDir();
+    const backup = tempDir();
+    cleanups.push(() => { live.remove(); backup.remove(); });
+    let relay = await relayOn(live.dir);
+    const port = portOf(relay);
+    const phone = await patient(relay.url, await deviceFromSeed(1), { snapshotEvery: 2 });
+    phone.provider.start();
+    await eventually(async () => (await relay.store.loadCircle(CIRCLE)) !== null, 'the circle to be published');
+    await phone.provider.stop(false);
+    await relay.close();
+    cpSync(live.dir, backup.dir, { recursive: true });
+    relay = await relayOn(live.dir, port);
+    // Diary notes of random letters (nothing compresses them): well over LIMITS.maxSnapshotBytes.
+    const random = seededRandom(77);
+    const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join('');
+    const entries = Array.from({ length: 2_400 }, (_, i) => diary(new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString(), i % 11, { note: letters(1_900) }));
+    unwrap(await phone.store.importRecords(entries));
+    expect(Y.encodeStateAsUpdate(phone.store.doc).length).toBeGreaterThan(LIMITS.maxSnapshotBytes);
+    phone.provider.start();
+    await eventually(async () => (await listOutbox(phone.db, JOURNAL_KEY)).length === 0 && (await listPending(phone.db, JOURNAL_KEY)).length === 0, 'the first share to be acknowledged', 30_000);
+    unwrap(await phone.store.put(diary('2026-11-20T08:00:00.000Z', 4)));
+    await phone.provider.flush();
+    await eventually(async () => (await listOutbox(phone.db, JOURNAL_KEY)).length === 0, 'the next entry to be acknowledged');
+    expect((await relay.store.loadDoc(JOURNAL_ID)).snapshot).toBeNull();
+    expect(phone.provider.status.getSnapshot().docs[JOURNAL_ID]?.lastIssue ?? null).toBeNull();
+    // The relay loses the whole journal: the phone shares its state again, within the update limit.
+    await phone.provider.stop(false);
+    await relay.close();
+    relay = await relayOn(backup.dir, port);
+    phone.provider.start();
+    await eventually(async () => (await relay.store.loadDoc(JOURNAL_ID)).head > 1 && (await listOutbox(phone.db, JOURNAL_KEY)).length === 0 && (await listPending(phone.db, JOURNAL_KEY)).length === 0, 'the state to be shared again', 30_000);
+    const clinic = await member(phone, await deviceFromSeed(4), 'clinician', relay.url);
+    clinic.provider.start();
+    await eventually(() => clinic.store.all('diary').length === entries.length + 1, 'the clinician to read every entry', 30_000);
+  }, 90_000);
 
   it('five years of diary shared at once: the first push is split within the update limit, and a second device ends identical', async () => {
     const relay = await relayOn(createMemoryStore());
