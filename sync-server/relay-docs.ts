@@ -75,7 +75,7 @@ export class DocService {
       const device = await this.ledgers.device(ledger, h.devicePk, deviceHex);
       const circle = await this.circle(h.circleId);
       if (ledger.stale || circle?.stale) continue;
-      if (h.devSeq <= device.lastDevSeq) return this.retransmission(ledger, c, deviceHex);
+      if (h.devSeq <= device.lastDevSeq) return this.retransmission(ledger, c, deviceHex, device.lastDevSeq + 1);
       const denied = authorize(circle, h) ?? this.overBudget(device, h);
       if (denied) return { ok: false, error: denied };
       if (h.devSeq !== device.lastDevSeq + 1) {
@@ -213,11 +213,16 @@ export class DocService {
     return due.length;
   }
 
-  private async retransmission(ledger: DocLedger, c: CheckedEnvelope<UpdateHeader>, deviceHex: string): Promise<Result<Accepted, Refusal>> {
+  /**
+   * A devSeq the relay has seen: the same envelope again is acknowledged again; another one
+   * is a seq-conflict, naming the devSeq the relay expects next (the device's store is older
+   * than its key's history, e.g. restored from an older copy, and renumbers after it).
+   */
+  private async retransmission(ledger: DocLedger, c: CheckedEnvelope<UpdateHeader>, deviceHex: string, expectedDevSeq: number): Promise<Result<Accepted, Refusal>> {
     const h = c.env.header;
     const pending = ledger.pending.get(pushKey(deviceHex, h.devSeq));
     const original = pending ?? (await this.store.findUpdate(h.docId, h.devicePk, h.devSeq));
-    if (!original || !bytesEqual(original.hash, c.hash)) return refuse('seq-conflict', `devSeq ${h.devSeq} was already accepted with different content`);
+    if (!original || !bytesEqual(original.hash, c.hash)) return { ok: false, error: { code: 'seq-conflict', message: `devSeq ${h.devSeq} was already accepted with different content; expected ${expectedDevSeq}`, expectedDevSeq } };
     // A retransmission of a push still committing is acknowledged when that commit is durable.
     const durable: Durable = pending ? pending.durable.then((ok) => (ok ? { ok: true, value: undefined } : { ok: false, error: { code: 'unavailable', message: 'original write failed' } })) : DONE;
     return { ok: true, value: { seq: original.seq, duplicate: true, durable } };

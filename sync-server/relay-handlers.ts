@@ -206,7 +206,9 @@ export class FrameHandler {
     if (!decision.ok) {
       const { code, message, expectedDevSeq } = decision.error;
       this.metrics.pushesRejected.inc({ code });
-      return conn.sendError(code, message, ref?.kind === 'push' && expectedDevSeq !== undefined ? { ...ref, expectedDevSeq } : ref);
+      // A version-1 client reads an expected devSeq only with a seq-gap.
+      const named = expectedDevSeq !== undefined && (code === 'seq-gap' || conn.version >= 2);
+      return conn.sendError(code, message, ref?.kind === 'push' && named ? { ...ref, expectedDevSeq } : ref);
     }
     const { seq, duplicate, durable } = decision.value;
     const { docId, devSeq } = checked.env.header;

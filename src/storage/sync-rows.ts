@@ -69,6 +69,12 @@ export interface SyncDocRow {
    * Absent when the cursor came from a snapshot, or in rows written before it existed.
    */
   cursorHash?: StoredBytes;
+  /**
+   * This device's own envelopes below this devSeq are applied when received, not skipped as
+   * echoes: set when the relay showed it holds pushes signed by this device's key that this
+   * store never had (a seq-conflict: the store was restored from an older copy).
+   */
+  ownReapplyBelow?: number;
   /** devSeq of the next envelope this device seals (devSeqs start at 1, never skip). */
   nextDevSeq: number;
   lastAckedSeq: number;

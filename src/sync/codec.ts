@@ -213,7 +213,7 @@ function readChain(r: ByteReader): SignedMembership[] {
   return chain;
 }
 
-function readRef(r: ByteReader, code: ErrorCode): ErrorRef | undefined {
+function readRef(r: ByteReader, code: ErrorCode, version: number): ErrorRef | undefined {
   const tag = r.u8('error.ref');
   switch (tag) {
     case 0:
@@ -221,7 +221,8 @@ function readRef(r: ByteReader, code: ErrorCode): ErrorRef | undefined {
     case REF_TAGS.push:
       return { kind: 'push', docId: readDocId(r, 'error.ref.docId'), devSeq: readSeq(r, 'error.ref.devSeq') };
     case REF_TAGS.pushExpecting: {
-      check(code === 'seq-gap', 'error.ref');
+      // Version 2 also names the expected devSeq with a seq-conflict.
+      check(code === 'seq-gap' || (version >= 2 && code === 'seq-conflict'), 'error.ref');
       const docId = readDocId(r, 'error.ref.docId');
       const devSeq = readSeq(r, 'error.ref.devSeq');
       return { kind: 'push', docId, devSeq, expectedDevSeq: readSeq(r, 'error.ref.expectedDevSeq') };
@@ -317,7 +318,7 @@ function readBody(r: ByteReader, type: MessageType, version: number): Message {
       const code = errorCodeOf(r.varuint('error.code', 255));
       check(code !== null, 'error.code');
       const message = r.bool('error.hasMessage') ? r.string('error.message', LIMITS.maxTextBytes) : undefined;
-      const ref = readRef(r, code);
+      const ref = readRef(r, code, version);
       return { type, code, ...(message !== undefined && { message }), ...(ref && { ref }) };
     }
     default:

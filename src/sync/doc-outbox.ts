@@ -231,6 +231,34 @@ export class DocOutbox {
     await this.sealAll();
   }
 
+  /**
+   * A push was refused with seq-conflict: the relay holds a different envelope under this
+   * devSeq from this device's key, so this store is older than its key's history (restored
+   * from an older copy). The unacknowledged entries are renumbered after what the relay
+   * holds; the caller then catches up from the start, applying this key's other pushes.
+   * False when there is nothing to do (a stale answer, or no number from a version-1 relay).
+   */
+  async onConflict(expectedDevSeq: number | undefined): Promise<boolean> {
+    const core = this.core;
+    if (this.answered()) return false;
+    const oldest = (await listOutbox(core.host.db, core.docKey))[0]?.devSeq;
+    if (expectedDevSeq === undefined || oldest === undefined || expectedDevSeq <= oldest || this.gapRetries >= 3) {
+      core.issue({ code: 'relay-error', error: 'seq-conflict', docId: core.docId });
+      return false;
+    }
+    this.gapRetries += 1;
+    this.staleAnswers = this.inFlight;
+    const renumbered = await renumberOutbox(core.host.db, core.docKey, core.trust, core.host.device, expectedDevSeq);
+    if (!renumbered) {
+      core.issue({ code: 'relay-error', error: 'seq-conflict', docId: core.docId });
+      return false;
+    }
+    core.state = renumbered;
+    this.rewind(expectedDevSeq);
+    await this.offerPushes();
+    return true;
+  }
+
   /** Counts an answer to one of this connection's pushes; true when it answers a push queued before the last seq-gap was acted on. */
   private answered(): boolean {
     if (this.inFlight > 0) this.inFlight -= 1;

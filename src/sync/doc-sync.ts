@@ -193,6 +193,10 @@ export class DocSync {
   /** An 'error' frame about this document or one of its pushes. */
   onError(code: ErrorCode, ref: ErrorRef | undefined): Promise<void> {
     return this.core.run(async () => {
+      if (ref?.kind === 'push' && code === 'seq-conflict') {
+        if (await this.outbox.onConflict(ref.expectedDevSeq)) await this.ownHistoryAhead(ref.expectedDevSeq as number);
+        return;
+      }
       if (ref?.kind === 'push') return this.outbox.onRefused(code, ref.devSeq, ref.expectedDevSeq);
       switch (code) {
         case 'cursor-ahead':
@@ -263,6 +267,17 @@ export class DocSync {
   }
 
   /** The relay's head is behind our cursor (it lost data): catch up from zero, then upload our state again. */
+  /**
+   * The relay holds pushes of this device's key below `expected` that this store may never
+   * have applied (it skipped them as its own echoes): catch up from the start, applying them.
+   */
+  private async ownHistoryAhead(expected: number): Promise<void> {
+    const { cursorHash: _old, ...s } = this.core.state;
+    const devices = Object.fromEntries(Object.entries(s.devices).map(([d, seen]) => [d, { ...seen, devSeq: 0 }]));
+    if (!(await this.core.save({ ...s, cursor: 0, snapshot: null, baselineFromSnapshot: true, devices, ownReapplyBelow: Math.max(expected, s.ownReapplyBelow ?? 0) }))) return;
+    this.subscribe(false);
+  }
+
   private async cursorAhead(): Promise<void> {
     const { cursorHash: _lost, ...s } = this.core.state;
     const devices = Object.fromEntries(Object.entries(s.devices).map(([d, seen]) => [d, { ...seen, devSeq: 0 }]));

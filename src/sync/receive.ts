@@ -35,6 +35,8 @@ export interface ReceiveContext {
   readonly ownPk: Bytes;
   /** Our next devSeq: our own envelopes below it are already in the document. */
   readonly ownNextDevSeq: number;
+  /** Own envelopes below this devSeq are applied, not skipped (see SyncDocRow.ownReapplyBelow). */
+  readonly ownReapplyBelow?: number;
   /** The newest verified key epoch of the circle (0 before any membership). */
   readonly newestEpoch: number;
   membershipFor(epoch: number): Membership | null;
@@ -69,7 +71,9 @@ async function authorize(header: EnvelopeHeader, ctx: ReceiveContext): Promise<A
 export async function judgeUpdate(env: SealedEnvelope<UpdateHeader>, ctx: ReceiveContext): Promise<UpdateVerdict> {
   const { header } = env;
   const device = toHex(header.devicePk);
-  if (bytesEqual(header.devicePk, ctx.ownPk) && header.devSeq < ctx.ownNextDevSeq) return { kind: 'skip', reason: 'own', device, devSeq: header.devSeq };
+  if (bytesEqual(header.devicePk, ctx.ownPk) && header.devSeq < ctx.ownNextDevSeq && header.devSeq >= (ctx.ownReapplyBelow ?? 0)) {
+    return { kind: 'skip', reason: 'own', device, devSeq: header.devSeq };
+  }
   const authorized = await authorize(header, ctx);
   if (!authorized.ok) return authorized.verdict.kind === 'reject' ? { ...authorized.verdict, device } : authorized.verdict;
   const opened = await openEnvelope(env, authorized.key);
@@ -81,7 +85,10 @@ export async function judgeUpdate(env: SealedEnvelope<UpdateHeader>, ctx: Receiv
   if (last !== undefined && header.devSeq <= last) return { kind: 'skip', reason: 'duplicate', device, devSeq: header.devSeq };
   if (!inScope(header, authorized.role, opened.value, ctx)) return { kind: 'reject', reason: 'out-of-scope', device };
   const expected = last === undefined ? (ctx.baselineFromSnapshot ? header.devSeq : 1) : last + 1;
-  return { kind: 'apply', plaintext: opened.value, device, devSeq: header.devSeq, gap: header.devSeq > expected };
+  // This device's own envelopes show no withholding: the ones it skips as echoes leave holes
+  // in what it records of its own key (and it knows what it pushed).
+  const own = bytesEqual(header.devicePk, ctx.ownPk);
+  return { kind: 'apply', plaintext: opened.value, device, devSeq: header.devSeq, gap: !own && header.devSeq > expected };
 }
 
 /** Judges a snapshot envelope offered for this document (its coversSeq is signed by its author). */

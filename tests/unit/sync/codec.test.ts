@@ -88,6 +88,12 @@ describe('frames', () => {
     }
   });
 
+  it('a seq-conflict names the expected devSeq in version 2 only; version 1 keeps it for seq-gap', () => {
+    const msg = { type: 'error', code: 'seq-conflict', ref: { kind: 'push', docId: JOURNAL, devSeq: 2, expectedDevSeq: 4 } } as const;
+    expect(readMessage(writeMessage(msg, 2))).toEqual({ ok: true, value: msg });
+    expect(() => writeMessage(msg, 1)).toThrow();
+  });
+
   it('protocol 1 frames carry no sinceHash (a version-1 peer reads them as before); version 2 adds it', () => {
     const msg = { type: 'subscribe', docId: JOURNAL, sinceSeq: 41, membershipVersion: 3, sinceHash: new Uint8Array(32).fill(9) } as const;
     const v1 = writeMessage(msg, 1);
@@ -128,16 +134,16 @@ describe('frames', () => {
     for (const [bytes, code, field] of cases) expect(readMessage(bytes)).toEqual({ ok: false, error: { code, field } });
   });
 
-  it('carries the expected devSeq only on seq-gap, in one encoding', () => {
+  it('carries the expected devSeq only on seq-gap (and, from version 2, seq-conflict), in one encoding', () => {
     const gap = writeMessage({ type: 'error', code: 'seq-gap', ref: { kind: 'push', docId: JOURNAL, devSeq: 9, expectedDevSeq: 3 } });
     const plain = writeMessage({ type: 'error', code: 'seq-gap', ref: { kind: 'push', docId: JOURNAL, devSeq: 9 } });
     // Same layout as the plain push ref, with tag 4 and the expected devSeq after it.
     expect([...gap.slice(0, 4), gap[4], ...gap.slice(5, -1)]).toEqual([...plain.slice(0, 4), 4, ...plain.slice(5)]);
     expect(gap.at(-1)).toBe(3);
     const otherCode = gap.slice();
-    otherCode[2] = ERROR_CODES['seq-conflict'];
+    otherCode[2] = ERROR_CODES['internal'];
     expect(readMessage(otherCode)).toEqual({ ok: false, error: { code: 'invalid-field', field: 'error.ref' } });
-    expect(() => writeMessage({ type: 'error', code: 'seq-conflict', ref: { kind: 'push', docId: JOURNAL, devSeq: 9, expectedDevSeq: 3 } })).toThrow(RangeError);
+    expect(() => writeMessage({ type: 'error', code: 'internal', ref: { kind: 'push', docId: JOURNAL, devSeq: 9, expectedDevSeq: 3 } })).toThrow(RangeError);
     expect(readMessage(gap.slice(0, -1))).toMatchObject({ ok: false, error: { code: 'truncated', field: 'error.ref.expectedDevSeq' } });
   });
 

@@ -433,6 +433,46 @@ describe('the client against the real relay', () => {
     await eventually(() => [first, lost, later].every((e) => clinic.store.get('diary', e.id) !== undefined), 'the clinician to see all three entries');
   }, 20_000);
 
+  it('a device whose store was restored from an older copy: its reused devSeqs conflict, it renumbers after the relay\'s and gets back its own later pushes', async () => {
+    const relay = await relayOn(createMemoryStore());
+    const keys = await deviceFromSeed(1);
+    const phone = await patient(relay.url, keys);
+    phone.provider.start();
+    const acked = async () => eventually(async () => (await listOutbox(phone.db, JOURNAL_KEY)).length === 0 && (await listPending(phone.db, JOURNAL_KEY)).length === 0, 'the phone\'s pushes to be acknowledged');
+    const e1 = diary('2026-11-10T08:00:00.000Z', 1);
+    unwrap(await phone.store.put(e1));
+    await phone.provider.flush();
+    await acked();
+    // The older copy: every table as it is now (e1 only).
+    const older = new PacelineDB(freshName('restored'));
+    await older.open();
+    for (const table of phone.db.tables) await older.table(table.name).bulkPut(await table.toArray());
+    older.close();
+    const e2 = diary('2026-11-11T08:00:00.000Z', 2);
+    const e3 = diary('2026-11-12T08:00:00.000Z', 3);
+    for (const e of [e2, e3]) {
+      unwrap(await phone.store.put(e));
+      await phone.provider.flush();
+      await acked();
+    }
+    const relayLast = (await relay.store.loadDevice(JOURNAL_ID, keys.publicKey)).lastDevSeq;
+    await closeDevice(phone);
+    // The device comes back with the older store: it writes again from its old devSeq.
+    const restored = await openDevice(older.name, keys, relay.url);
+    const e4 = diary('2026-11-13T08:00:00.000Z', 4);
+    unwrap(await restored.store.put(e4));
+    // Sealed as devSeq 2 before connecting: the catch-up then takes e2 (own key, devSeq 2) for an echo.
+    await restored.provider.flush();
+    expect((await listOutbox(restored.db, JOURNAL_KEY)).map((o) => o.devSeq)).toEqual([2]);
+    restored.provider.start();
+    await eventually(() => [e1, e2, e3, e4].every((e) => restored.store.get('diary', e.id) !== undefined), 'the restored device to hold all four entries');
+    await eventually(async () => (await listOutbox(restored.db, JOURNAL_KEY)).length === 0 && (await listPending(restored.db, JOURNAL_KEY)).length === 0 && (await relay.store.loadDevice(JOURNAL_ID, keys.publicKey)).lastDevSeq > relayLast, 'the new entry to be acknowledged');
+    expect(restored.provider.status.getSnapshot().docs[JOURNAL_ID]?.lastIssue ?? null).toBeNull();
+    const clinic = await member(restored, await deviceFromSeed(4), 'clinician', relay.url);
+    clinic.provider.start();
+    await eventually(() => [e1, e2, e3, e4].every((e) => clinic.store.get('diary', e.id) !== undefined), 'the clinician to read all four entries');
+  }, 20_000);
+
   it('a journal over the snapshot limit: no snapshot and no issue; when the relay loses it, the state goes out again as split pushes', async () => {
     const live = tempDir();
     const backup = tempDir();
