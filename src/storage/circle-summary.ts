@@ -6,6 +6,7 @@
  * no document at all. Yjs is imported only when a refresh has to open the documents itself,
  * so listPanel() keeps it out of the panel's code.
  */
+import Dexie, { type ObservabilitySet } from 'dexie';
 import { alertLevel, openAlerts, type Alert } from '../domain/circle/alerts';
 import { planAdherence } from '../domain/care-plan/plan-adherence';
 import { addLocalDays, mondayOf, toLocalDate } from '../domain/local-dates';
@@ -53,6 +54,26 @@ export async function refreshCircleSummary(db: PacelineDB, circleId: string, opt
 /** Every circle's summary row, in no particular order (the panel ranks them). */
 export function listPanel(db: PacelineDB): Promise<CircleSummaryRow[]> {
   return db.circleSummaries.toArray();
+}
+
+/**
+ * Calls `onChange` after every committed write to the summary rows, in this tab or another.
+ * Dexie's 'storagemutated' is the event its liveQuery rests on; the panel listens to it
+ * directly so that it can read its 500 rows at once, outside liveQuery, whose cache
+ * deep-copies every result. Returns stop().
+ */
+export function watchPanel(db: PacelineDB, onChange: () => void): () => void {
+  const prefix = `idb://${db.name}/${db.circleSummaries.name}/`;
+  const listener = (parts: ObservabilitySet) => {
+    for (const part in parts) {
+      if (part.startsWith(prefix)) {
+        onChange();
+        return;
+      }
+    }
+  };
+  Dexie.on('storagemutated', listener);
+  return () => Dexie.on('storagemutated').unsubscribe(listener);
 }
 
 /** Circles this device is a clinician of that have no summary row yet (just joined, or the rows were cleared). */

@@ -3,7 +3,7 @@
 // the first rows in the DOM, the panel's own part of that, all 500 rows, and an in-app
 // navigation to /panel from a settled Settings screen. Target: first rows under 300 ms.
 // Usage: npm run build && npx tsx tests/bench/profile-panel.ts   (or: npx tsx tests/bench/run.ts panel)
-// STATIC_DIR=... serves another build; BENCH_RUNS=n changes the number of runs.
+// STATIC_DIR=... (or BENCH_STATIC_DIR, as run.ts takes it) serves another build; BENCH_RUNS=n changes the number of runs.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -181,7 +181,8 @@ export function printPanel(b: PanelBenchResult, fmt: (s: Stats) => string): void
 
 /** Serves the build, runs the panel benchmark alone, prints it and writes results/panel-latest.json. */
 export async function runPanelOnly(fmt: (s: Stats) => string): Promise<PanelBenchResult> {
-  const staticDir = process.env.STATIC_DIR ?? resolve(import.meta.dirname, '../../dist');
+  const dir = process.env.STATIC_DIR ?? process.env.BENCH_STATIC_DIR;
+  const staticDir = dir ? resolve(dir) : resolve(import.meta.dirname, '../../dist');
   const server = await startServer({ port: 0, host: '127.0.0.1', staticDir });
   try {
     const result = await runPanelBench(server.url, Number(process.env.BENCH_RUNS ?? 7));

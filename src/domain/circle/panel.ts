@@ -126,17 +126,23 @@ const NEED_RANK: Record<PanelNeed, number> = Object.fromEntries(PANEL_NEEDS.map(
  * every device), then circle id. Returns a new array.
  */
 export function sortPanel(rows: readonly PanelRow[]): PanelRow[] {
-  return rows
-    .map((row) => ({
-      row,
-      rank: NEED_RANK[row.need],
-      dataMs: parseIsoTime(row.dataAsOf) ?? Number.NEGATIVE_INFINITY,
-      folded: row.patientName.toLowerCase(),
-    }))
+  return sortPanelBy(rows, (row) => row);
+}
+
+/** Items that each carry a panel row, in sortPanel's order. Returns a new array. */
+export function sortPanelBy<T>(items: readonly T[], rowOf: (item: T) => PanelRow): T[] {
+  return items
+    .map((item) => {
+      const row = rowOf(item);
+      // panelRow keeps dataAsOf only when parseIsoTime accepts it: a plain parse is enough here
+      // (500 rows at once), and anything unparseable still sorts as "no data".
+      const ms = row.dataAsOf === null ? Number.NaN : Date.parse(row.dataAsOf);
+      return { item, row, rank: NEED_RANK[row.need], dataMs: Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms, folded: row.patientName.toLowerCase() };
+    })
     .sort((a, b) => a.rank - b.rank
       || compareNumbers(a.dataMs, b.dataMs)
       || compareText(a.folded, b.folded)
       || compareText(a.row.patientName, b.row.patientName)
       || compareText(a.row.circleId, b.row.circleId))
-    .map((k) => k.row);
+    .map((k) => k.item);
 }

@@ -9,7 +9,7 @@ import { addLocalDays, mondayOf } from '../../../src/domain/local-dates';
 import { evaluateRedFlags } from '../../../src/domain/red-flags';
 import type { AssessmentResponse, JournalRecord } from '../../../src/domain/records';
 import { openCircleDocs, type CircleDocs } from '../../../src/storage/circle-docs';
-import { circlesWithoutSummary, hasJournal, lastFullWeek, listPanel, refreshCircleSummary, watchCircleSummary, SUMMARY_RECENT_SCORES } from '../../../src/storage/circle-summary';
+import { circlesWithoutSummary, hasJournal, lastFullWeek, listPanel, refreshCircleSummary, watchCircleSummary, watchPanel, SUMMARY_RECENT_SCORES } from '../../../src/storage/circle-summary';
 import { PacelineDB } from '../../../src/storage/db';
 import { openJournalStore, type JournalStore } from '../../../src/storage/journal-store';
 import { CIRCLE, assessment, diary, freshName, practiceLog, unwrap } from './test-db';
@@ -181,6 +181,36 @@ describe('refreshCircleSummary', () => {
     await refreshCircleSummary(db, CIRCLE, { docs, now: NOW });
     await db.circleSummaries.put({ ...(await db.circleSummaries.get(CIRCLE))!, circleId: 'other', patientName: 'Other' });
     expect((await listPanel(db)).map((r) => r.patientName).sort()).toEqual(['Ana Ruiz', 'Other']);
+  });
+
+  it('watchPanel tells of every committed write to the summary rows, and of nothing else', async () => {
+    const { db, docs } = await circle();
+    const row = await refreshCircleSummary(db, CIRCLE, { docs, now: NOW });
+    let calls = 0;
+    const stop = watchPanel(db, () => { calls += 1; });
+    try {
+      await db.circleSummaries.put({ ...row, circleId: 'other', patientName: 'Other' });
+      await expect.poll(() => calls).toBe(1);
+      await db.circleSummaries.delete('other');
+      await expect.poll(() => calls).toBe(2);
+      // Another table, or the same table of another database, is not the panel's business.
+      await db.circles.put({ circleId: 'c9', role: 'clinician', label: 'x', joinedAt: 0, schemaVersion: 1 });
+      const other = new PacelineDB(freshName('circle-summary-other'));
+      try {
+        await other.circleSummaries.put({ ...row, circleId: 'elsewhere' });
+      } finally {
+        other.close();
+      }
+      await new Promise((r) => setTimeout(r, 20));
+      expect(calls).toBe(2);
+      await db.circleSummaries.clear();
+      await expect.poll(() => calls).toBe(3);
+    } finally {
+      stop();
+    }
+    await db.circleSummaries.put(row);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toBe(3);
   });
 });
 

@@ -34,8 +34,9 @@ function Panel() {
   const { t, tn } = i18n;
   const panel = createPanel();
   const now = new Date();
-  // While the rows are read from IndexedDB the main thread is free: build the formatters the
-  // rows use now, rather than in the first row (a cold Intl formatter costs tens of ms on a slow CPU).
+  // While the rows are read from IndexedDB (createPanel has started the read) the main thread
+  // is free: build the formatters the rows use now, rather than in the first row (a cold Intl
+  // formatter costs tens of ms on a slow CPU).
   setTimeout(() => warmFormatters(i18n, now), 0);
   const [limit, setLimit] = createSignal(FIRST);
   const shown = createMemo(() => panel.entries()?.slice(0, limit()) ?? []);
@@ -94,7 +95,10 @@ function Panel() {
                 })}
               </p>
               <ul class="plain panel-list">
-                <For each={shown()}>{(entry) => <PanelRow entry={entry} now={now} />}</For>
+                {/* Rows are static (see PanelRow): a new language renders them all again. */}
+                <Show when={i18n.locale()} keyed>
+                  {(_locale) => <For each={shown()}>{(entry) => <PanelRow entry={entry} now={now} />}</For>}
+                </Show>
               </ul>
             </section>
           )}

@@ -3,18 +3,17 @@
  * storage/circle-summary.ts), ranked by need with the domain's panelRow and sortPanel.
  * Components reach storage only through here.
  */
-import { createMemo, createSignal, type Accessor } from 'solid-js';
-import { panelRow, sortPanel, type PanelInput, type PanelNeed, type PanelRow } from '../../../domain/circle/panel';
-import type { CircleSummaryRow } from '../../../storage/circle-rows';
-import { circlesWithoutSummary, listPanel, refreshCircleSummary } from '../../../storage/circle-summary';
+import { createMemo, createSignal, onCleanup, type Accessor } from 'solid-js';
+import { panelRow, sortPanelBy, type PanelInput, type PanelNeed, type PanelRow } from '../../../domain/circle/panel';
+import type { CircleSummaryRow, SummaryScore } from '../../../storage/circle-rows';
+import { circlesWithoutSummary, listPanel, refreshCircleSummary, watchPanel } from '../../../storage/circle-summary';
 import { useAppData } from '../../app-data';
-import { createLiveQuery } from '../../primitives/create-live-query';
 import { whenIdle } from './idle';
 
 export interface PanelEntry {
   row: PanelRow;
   /** PEG scores for the sparkline, oldest first (the first is the baseline). */
-  pegScores: number[];
+  peg: readonly SummaryScore[];
   /** The summary row's updatedAt this entry was made from. */
   updatedAt: number;
 }
@@ -46,22 +45,61 @@ export function toPanelInput(s: CircleSummaryRow): PanelInput {
 export function createPanel(): PanelData {
   const { db } = useAppData();
   const [failed, setFailed] = createSignal(false);
-  const summaries = createLiveQuery(() => listPanel(db), () => setFailed(true));
+  const [summaries, setSummaries] = createSignal<CircleSummaryRow[]>();
+  // The rows are read at once (a liveQuery would start its first read from a timer, behind
+  // whatever the page queued before it) and again after every committed change to them: at
+  // most one read in flight, and one more if a change came while it ran.
+  let disposed = false;
+  let reading = false;
+  let again = false;
+  const read = (): void => {
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = true;
+    again = false;
+    listPanel(db).then(
+      (rows) => { if (!disposed) setSummaries(rows); },
+      (e: unknown) => {
+        console.error('reading the panel failed', e);
+        setFailed(true);
+      },
+    ).finally(() => {
+      reading = false;
+      if (again && !disposed) read();
+    });
+  };
+  // Listening before the first read starts, so that no change can fall between the two.
+  const stop = watchPanel(db, read);
+  onCleanup(() => {
+    disposed = true;
+    stop();
+  });
+  read();
+
   const entries = createMemo<PanelEntry[] | undefined>((previous) => {
     const list = summaries();
     if (!list) return undefined;
     const now = new Date();
     // A circle whose summary did not change keeps its entry object, so its row (keyed by
     // that object) stays in the DOM: one circle's update re-renders one row, not five hundred.
-    const before = new Map(previous?.map((e) => [e.row.circleId, e]));
-    const byId = new Map<string, PanelEntry>();
+    const before = new Map<string, PanelEntry>();
+    for (const e of previous ?? []) before.set(e.row.circleId, e);
+    let changed = previous === undefined || previous.length !== list.length;
+    const next: PanelEntry[] = [];
     for (const s of list) {
       const old = before.get(s.circleId);
-      byId.set(s.circleId, old && old.updatedAt === s.updatedAt
-        ? old
-        : { row: panelRow(toPanelInput(s), now), pegScores: s.peg.map((p) => p.score), updatedAt: s.updatedAt });
+      if (old && old.updatedAt === s.updatedAt) next.push(old);
+      else {
+        changed = true;
+        // A summary row is a PanelInput as it is (toPanelInput would copy five hundred of them).
+        next.push({ row: panelRow(s, now), peg: s.peg, updatedAt: s.updatedAt });
+      }
     }
-    return sortPanel([...byId.values()].map((e) => e.row)).map((row) => byId.get(row.circleId)!);
+    // Nothing new (a write that left every row as it was): the same list, so nothing re-renders.
+    if (!changed) return previous;
+    return sortPanelBy(next, (e) => e.row);
   });
   const tally = createMemo(() => {
     const counts: Record<PanelNeed, number> = { urgent: 0, high: 0, 'low-alert': 0, worsening: 0, 'low-adherence': 0, ok: 0 };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Alert } from '../../../../src/domain/circle/alerts';
-import { PANEL_NEEDS, panelRow, sortPanel, type PanelInput, type PanelRow, type ScorePoint } from '../../../../src/domain/circle/panel';
+import { PANEL_NEEDS, panelRow, sortPanel, sortPanelBy, type PanelInput, type PanelRow, type ScorePoint } from '../../../../src/domain/circle/panel';
 import { RED_FLAG_META, RED_FLAG_RULES, type RedFlagRuleId } from '../../../../src/domain/red-flags';
 import { parseIsoTime } from '../../../../src/domain/validate-fields';
 import { mulberry32 } from '../../../helpers/fixtures';
@@ -117,6 +117,14 @@ describe('sortPanel', () => {
     const rows = [named('4', 'bea'), named('3', 'Bea'), named('2', 'Álvaro'), named('1', 'alba'), named('6', 'Bea'), named('5', 'Bea')];
     // 'á' (U+00E1) sorts after every ASCII letter in code-unit order, on every device.
     expect(sortPanel(rows).map((r) => `${r.patientName}/${r.circleId}`)).toEqual(['alba/1', 'Bea/3', 'Bea/5', 'Bea/6', 'bea/4', 'Álvaro/2']);
+  });
+
+  test('sortPanelBy orders items that carry rows the same way, and gives back the items themselves', () => {
+    const rows = [named('a', 'A', { adherence: 0.1 }), named('b', 'B', { lastDataAt: null }), named('c', 'C', { openAlerts: [openAlert('gad7-high')] })];
+    const items = rows.map((row, i) => ({ row, i }));
+    const sorted = sortPanelBy(items, (item) => item.row);
+    expect(sorted.map((item) => item.row)).toEqual(sortPanel(rows));
+    for (const item of sorted) expect(items).toContain(item);
   });
 
   test('does not change its input and gives the same order from any input order', () => {
