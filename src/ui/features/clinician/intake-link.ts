@@ -7,8 +7,12 @@
 import type { PacelineDB } from '../../../storage/db';
 import { createInvitation, encodeInvitationFragment } from '../../../sync/invitations';
 
-/** Four hours: one clinic session; a link left on a screen is useless by the evening. */
-export const INTAKE_TTL_MS = 4 * 60 * 60 * 1000;
+/**
+ * Three days. The relay must see the tablet's claim before then, and a rural clinic's tablet
+ * may be offline for a day or two after the visit: a shorter link would strand its answers.
+ * The link is single-use and can only add questionnaire answers, so a longer life risks little.
+ */
+export const INTAKE_TTL_MS = 3 * 24 * 60 * 60 * 1000;
 
 export type IntakeLinkError = 'not-allowed' | 'failed';
 
