@@ -6,11 +6,45 @@
 // on the tablet and goes out by itself when the network is back; the clinician's panel shows
 // the first patient as urgent and every patient's scores.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import qrcode from 'qrcode-generator';
 import { axe, horizontalOverflow, openApp, screenshot, setTextSize, smallTouchTargets, waitForOfflineReady, type AppSession } from './harness';
 
 const STAFF = 'waiting room staff 2026';
 const args = ['--force-webrtc-ip-handling-policy=disable_non_proxied_udp'];
+/** The tablet's camera: a Y4M video Chromium plays as its fake capture device (written before each scan). */
+const CAMERA = join(tmpdir(), `paceline-e2e-camera-${process.pid}.y4m`);
+
+/**
+ * A video of a screen showing `text` as a QR code: `blank` frames of an empty screen first,
+ * then the code, at 10 frames per second (Chromium loops the file).
+ */
+function writeCameraVideo(text: string | null, blank = 0): void {
+  const size = 640;
+  const frames: Buffer[] = [];
+  const luma = Buffer.alloc(size * size, 235);
+  const code = Buffer.alloc(size * size, 235);
+  if (text) {
+    const qr = qrcode(0, 'M');
+    qr.addData(text, 'Byte');
+    qr.make();
+    const n = qr.getModuleCount();
+    const scale = Math.floor((size - 40) / (n + 8));
+    const offset = Math.floor((size - scale * (n + 8)) / 2) + 4 * scale;
+    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) {
+      if (!qr.isDark(r, c)) continue;
+      for (let y = 0; y < scale; y++) code.fill(16, (offset + r * scale + y) * size + offset + c * scale, (offset + r * scale + y) * size + offset + (c + 1) * scale);
+    }
+  }
+  const chroma = Buffer.alloc((size / 2) * (size / 2) * 2, 128);
+  for (let i = 0; i < blank + 10; i++) frames.push(Buffer.from('FRAME\n'), i < blank || !text ? luma : code, chroma);
+  writeFileSync(CAMERA, Buffer.concat([Buffer.from(`YUV4MPEG2 W${size} H${size} F10:1 Ip A1:1 C420jpeg\n`), ...frames]));
+}
+writeCameraVideo(null);
+const cameraArgs = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${CAMERA}`];
 
 let clinic: AppSession;
 let tablet: AppSession;
@@ -70,7 +104,7 @@ async function startVisit(page: Page, link: string): Promise<void> {
 
 describe('waiting-room questionnaires on a clinic tablet', () => {
   beforeAll(async () => {
-    [clinic, tablet] = await Promise.all([openApp({ args }), openApp({ path: '/settings', args, viewport: { width: 800, height: 1280 } })]);
+    [clinic, tablet] = await Promise.all([openApp({ args }), openApp({ path: '/settings', args: [...args, ...cameraArgs], viewport: { width: 800, height: 1280 } })]);
     await Promise.all([waitForOfflineReady(clinic.page), waitForOfflineReady(tablet.page)]);
   });
   afterAll(async () => {
@@ -201,7 +235,13 @@ describe('waiting-room questionnaires on a clinic tablet', () => {
   test('offline, a visit stays on the tablet, locked, and is sent by itself once the tablet is back online', async () => {
     const page = tablet.page;
     await tablet.context.setOffline(true);
-    await startVisit(page, links['Cruz Vega']!);
+    // Staff hold the tablet's camera to the QR code on the clinician's screen (a second of an empty screen first).
+    writeCameraVideo(links['Cruz Vega']!, 10);
+    await page.getByRole('button', { name: 'Scan the questionnaire code' }).click();
+    await page.getByText('Hold the tablet so the code on the clinician’s screen fills the picture.').waitFor();
+    await expectAccessible(page, 'scanning');
+    await screenshot(page, 'intake-scanning');
+    await page.getByRole('heading', { name: 'Questionnaires for your visit' }).waitFor({ timeout: 15_000 });
     await page.getByText('The tablet is offline. You can still answer', { exact: false }).waitFor();
     await page.getByRole('button', { name: 'Begin' }).click();
     await page.getByRole('heading', { name: 'Pain check-in (PEG)' }).waitFor();

@@ -7,6 +7,7 @@ import { newIntakeDbName } from '../../../../storage/intake-dbs';
 import type { IntakeVisit, StartError } from './intake-session';
 import { IntakeVisitView } from './IntakeVisitView';
 import { fragmentOf } from './pasted-link';
+import { QrScanner } from './QrScanner';
 
 const START_ERRORS: Record<StartError, MessageKey> = {
   'bad-invitation': 'kiosk.intake.badLink',
@@ -28,6 +29,7 @@ export function IntakeMode(props: { state: KioskStateRow; link?: string; onVisit
   const [error, setError] = createSignal<MessageKey | null>(null);
   const [busy, setBusy] = createSignal(false);
   const [visit, setVisit] = createSignal<IntakeVisit>();
+  const [scanning, setScanning] = createSignal(false);
   const kiosk: KioskSession = { staff: false, settings: props.state.settings, lock: () => undefined };
   let field: HTMLTextAreaElement | undefined;
 
@@ -80,6 +82,14 @@ export function IntakeMode(props: { state: KioskStateRow; link?: string; onVisit
         <h2 id="intake-ready-h">{t('kiosk.intake.heading')}</h2>
         <p>{t('kiosk.intake.ready')}</p>
         <p class="hint">{t('kiosk.intake.readyStaff')}</p>
+        <Show when={scanning()} fallback={
+          <div class="actions kiosk-stack">
+            <button type="button" class="button primary big" onClick={() => { setError(null); setScanning(true); }}>{t('kiosk.intake.scan')}</button>
+          </div>
+        }>
+          <QrScanner onText={(text) => { setScanning(false); void start(text); }} onCancel={() => setScanning(false)} />
+        </Show>
+        <h3>{t('kiosk.intake.orPaste')}</h3>
         <form onSubmit={(e) => { e.preventDefault(); void start(text()); }} novalidate>
           <div class="field" classList={{ invalid: error() !== null }}>
             <label for="intake-link">{t('kiosk.intake.linkLabel')}</label>
@@ -89,7 +99,7 @@ export function IntakeMode(props: { state: KioskStateRow; link?: string; onVisit
             <Show when={error()}>{(key) => <p id="intake-link-error" class="error" role="alert">{t(key())}</p>}</Show>
           </div>
           <div class="actions kiosk-stack">
-            <button type="submit" class="button primary big" aria-disabled={busy()}>{busy() ? t('kiosk.working') : t('kiosk.intake.start')}</button>
+            <button type="submit" class="button big" aria-disabled={busy()}>{busy() ? t('kiosk.working') : t('kiosk.intake.start')}</button>
             <button type="button" class="button" onClick={() => props.onExit()}>{t('kiosk.intake.stop')}</button>
           </div>
         </form>
