@@ -214,6 +214,14 @@ describe('waiting-room questionnaires on a clinic tablet', () => {
     await page.goto(links['Ben Ortiz']!);
     await page.getByRole('heading', { name: 'Questionnaires for your visit' }).waitFor({ timeout: 15_000 });
     expect(page.url()).not.toContain('#');
+    // In Spanish, for a patient who reads it better (the kiosk's language switch).
+    await page.getByRole('button', { name: 'Español' }).click();
+    await page.getByRole('heading', { name: 'Cuestionarios para su consulta' }).waitFor();
+    await page.getByRole('button', { name: 'Empezar' }).waitFor();
+    await expectAccessible(page, 'visit welcome in Spanish');
+    await screenshot(page, 'intake-welcome-es');
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Questionnaires for your visit' }).waitFor();
     const all = await databases(page);
     const open = visitDbs(all);
     expect(open).toHaveLength(1);
