@@ -44,6 +44,27 @@ async function relayOn(store: RelayStore | string, port = 0): Promise<RunningSer
 
 const portOf = (server: RunningServer) => Number(new URL(server.url).port);
 
+/** A relay on disk whose files a test copies aside (backUp) and later starts from again (restore), on the same port. */
+async function restorableRelay(): Promise<{ relay: RunningServer; backUp(): Promise<RunningServer>; restore(): Promise<RunningServer> }> {
+  const live = tempDir();
+  const backup = tempDir();
+  cleanups.push(() => { live.remove(); backup.remove(); });
+  let current = await relayOn(live.dir);
+  const port = portOf(current);
+  return {
+    relay: current,
+    async backUp() {
+      await current.close();
+      cpSync(live.dir, backup.dir, { recursive: true });
+      return (current = await relayOn(live.dir, port));
+    },
+    async restore() {
+      await current.close();
+      return (current = await relayOn(backup.dir, port));
+    },
+  };
+}
+
 /** Counts the update items a provider's socket received (a tap on a real socket). */
 class Tap {
   items = 0;
@@ -282,11 +303,8 @@ describe('the client against the real relay', () => {
   });
 
   it('a relay restored from an older backup is noticed (cursor-ahead): devices catch up from zero and upload their state as a snapshot', async () => {
-    const live = tempDir();
-    const backup = tempDir();
-    cleanups.push(() => { live.remove(); backup.remove(); });
-    let relay = await relayOn(live.dir);
-    const port = portOf(relay);
+    const disk = await restorableRelay();
+    let relay = disk.relay;
     const phone = await patient(relay.url, await deviceFromSeed(1));
     const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url);
     phone.provider.start();
@@ -294,9 +312,7 @@ describe('the client against the real relay', () => {
     const before = diary('2026-11-10T08:00:00.000Z', 3);
     unwrap(await phone.store.put(before));
     await settled(phone, tablet);
-    await relay.close();
-    cpSync(live.dir, backup.dir, { recursive: true });
-    relay = await relayOn(live.dir, port);
+    relay = await disk.backUp();
     const after = { ...diary('2026-11-11T08:00:00.000Z', 4), enteredBy: 'caregiver' as const };
     unwrap(await tablet.store.put(after));
     await settled(phone, tablet);
@@ -306,8 +322,7 @@ describe('the client against the real relay', () => {
     // a device still catching up from zero applies it instead (it cannot vouch for updates it
     // has not read), so this order is the one in which a confirmation must follow.
     await phone.provider.stop(false);
-    await relay.close();
-    relay = await relayOn(backup.dir, port);
+    relay = await disk.restore();
     await eventually(async () => {
       const row = await getSyncDoc(tablet.db, JOURNAL_KEY);
       return row!.cursor < cursor && tablet.provider.status.getSnapshot().docs[JOURNAL_ID]?.catchingUp === false;
@@ -325,11 +340,8 @@ describe('the client against the real relay', () => {
   }, 20_000);
 
   it('a relay restored from an older backup and written to past a device\'s cursor before it comes back: the cursor\'s hash does not match, and it catches up from zero', async () => {
-    const live = tempDir();
-    const backup = tempDir();
-    cleanups.push(() => { live.remove(); backup.remove(); });
-    let relay = await relayOn(live.dir);
-    const port = portOf(relay);
+    const disk = await restorableRelay();
+    let relay = disk.relay;
     const phone = await patient(relay.url, await deviceFromSeed(1));
     const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url);
     phone.provider.start();
@@ -337,9 +349,7 @@ describe('the client against the real relay', () => {
     const before = diary('2026-11-10T08:00:00.000Z', 3);
     unwrap(await phone.store.put(before));
     await settled(phone, tablet);
-    await relay.close();
-    cpSync(live.dir, backup.dir, { recursive: true });
-    relay = await relayOn(live.dir, port);
+    relay = await disk.backUp();
     // Acknowledged at seq k, then lost with the restore below.
     const lost = diary('2026-11-11T08:00:00.000Z', 4);
     unwrap(await phone.store.put(lost));
@@ -347,8 +357,7 @@ describe('the client against the real relay', () => {
     const k = (await getSyncDoc(phone.db, JOURNAL_KEY))!.cursor;
     expect((await getSyncDoc(phone.db, JOURNAL_KEY))!.cursorHash).toHaveLength(32);
     await phone.provider.stop(false);
-    await relay.close();
-    relay = await relayOn(backup.dir, port);
+    relay = await disk.restore();
     // The tablet notices the older relay and catches up; its next entry takes seq k again.
     await eventually(async () => (await getSyncDoc(tablet.db, JOURNAL_KEY))!.cursor < k && tablet.provider.status.getSnapshot().docs[JOURNAL_ID]?.catchingUp === false, 'the tablet to catch up from zero');
     const fresh = { ...diary('2026-11-12T08:00:00.000Z', 6), enteredBy: 'caregiver' as const };
@@ -364,27 +373,21 @@ describe('the client against the real relay', () => {
   }, 20_000);
 
   it('a relay restored from a backup that lacks membership versions: a device holding them publishes them again and is served', async () => {
-    const live = tempDir();
-    const backup = tempDir();
-    cleanups.push(() => { live.remove(); backup.remove(); });
-    let relay = await relayOn(live.dir);
-    const port = portOf(relay);
+    const disk = await restorableRelay();
+    let relay = disk.relay;
     const phone = await patient(relay.url, await deviceFromSeed(1));
     phone.provider.start();
     const before = diary('2026-11-10T08:00:00.000Z', 3);
     unwrap(await phone.store.put(before));
     await phone.provider.flush();
     await eventually(async () => (await listOutbox(phone.db, JOURNAL_KEY)).length === 0, 'the first entry to be acknowledged');
-    await relay.close();
-    cpSync(live.dir, backup.dir, { recursive: true });
-    relay = await relayOn(live.dir, port);
+    relay = await disk.backUp();
     // The clinician is added after the backup: the restored relay will not know them.
     const clinic = await member(phone, await deviceFromSeed(4), 'clinician', relay.url);
     clinic.provider.start();
     await eventually(() => clinic.store.get('diary', before.id) !== undefined, 'the clinician to read the first entry');
     await phone.provider.stop(false);
-    await relay.close();
-    relay = await relayOn(backup.dir, port);
+    relay = await disk.restore();
     expect((await relay.store.loadCircle(CIRCLE))!.links).toHaveLength(1);
     phone.provider.start();
     const after = diary('2026-11-11T08:00:00.000Z', 5);
@@ -394,11 +397,8 @@ describe('the client against the real relay', () => {
   }, 20_000);
 
   it('a relay restored from a backup that lacks acknowledged pushes: the device renumbers its outbox (seq-gap with the expected devSeq) and shares again', async () => {
-    const live = tempDir();
-    const backup = tempDir();
-    cleanups.push(() => { live.remove(); backup.remove(); });
-    let relay = await relayOn(live.dir);
-    const port = portOf(relay);
+    const disk = await restorableRelay();
+    let relay = disk.relay;
     const phone = await patient(relay.url, await deviceFromSeed(1));
     const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url);
     phone.provider.start();
@@ -406,16 +406,13 @@ describe('the client against the real relay', () => {
     const first = diary('2026-11-10T08:00:00.000Z', 3);
     unwrap(await phone.store.put(first));
     await settled(phone, tablet);
-    await relay.close();
-    cpSync(live.dir, backup.dir, { recursive: true });
-    relay = await relayOn(live.dir, port);
+    relay = await disk.backUp();
     // Acknowledged as devSeq n, then lost with the restore below.
     const lost = diary('2026-11-11T08:00:00.000Z', 4);
     unwrap(await phone.store.put(lost));
     await settled(phone, tablet);
     const n = (await getSyncDoc(phone.db, JOURNAL_KEY))!.nextDevSeq - 1;
-    await relay.close();
-    relay = await relayOn(backup.dir, port);
+    relay = await disk.restore();
     // The devices notice the lost seqs (cursor-ahead) and re-upload their state as a snapshot first.
     await eventually(async () => (await getSyncDoc(phone.db, JOURNAL_KEY))!.snapshot !== null, 'a re-uploaded snapshot');
     // The next push is devSeq n + 1; the relay has the phone's devSeqs up to n - 1 and answers seq-gap, expecting n.
@@ -474,18 +471,13 @@ describe('the client against the real relay', () => {
   }, 20_000);
 
   it('a journal over the snapshot limit: no snapshot and no issue; when the relay loses it, the state goes out again as split pushes', async () => {
-    const live = tempDir();
-    const backup = tempDir();
-    cleanups.push(() => { live.remove(); backup.remove(); });
-    let relay = await relayOn(live.dir);
-    const port = portOf(relay);
+    const disk = await restorableRelay();
+    let relay = disk.relay;
     const phone = await patient(relay.url, await deviceFromSeed(1), { snapshotEvery: 2 });
     phone.provider.start();
     await eventually(async () => (await relay.store.loadCircle(CIRCLE)) !== null, 'the circle to be published');
     await phone.provider.stop(false);
-    await relay.close();
-    cpSync(live.dir, backup.dir, { recursive: true });
-    relay = await relayOn(live.dir, port);
+    relay = await disk.backUp();
     // Diary notes of random letters (nothing compresses them): well over LIMITS.maxSnapshotBytes.
     const random = seededRandom(77);
     const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join('');
@@ -501,8 +493,7 @@ describe('the client against the real relay', () => {
     expect(phone.provider.status.getSnapshot().docs[JOURNAL_ID]?.lastIssue ?? null).toBeNull();
     // The relay loses the whole journal: the phone shares its state again, within the update limit.
     await phone.provider.stop(false);
-    await relay.close();
-    relay = await relayOn(backup.dir, port);
+    relay = await disk.restore();
     phone.provider.start();
     await eventually(async () => (await relay.store.loadDoc(JOURNAL_ID)).head > 1 && (await listOutbox(phone.db, JOURNAL_KEY)).length === 0 && (await listPending(phone.db, JOURNAL_KEY)).length === 0, 'the state to be shared again', 30_000);
     const clinic = await member(phone, await deviceFromSeed(4), 'clinician', relay.url);

@@ -4,9 +4,8 @@
 // database goes; a visit made while the relay is unreachable stays on the device and is sent
 // later by the leftover sender; links of another role or past their time start nothing.
 import { afterEach, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { type RunningServer, startServer } from '../../../sync-server/server';
+import type { RunningServer } from '../../../sync-server/server';
+import { startTestRelay } from '../../helpers/relay-server';
 import { createMemoryStore } from '../../../sync-server/storage/memory';
 import { WebSocket } from '../../../sync-server/ws';
 import { PacelineDB } from '../../../src/storage/db';
@@ -22,7 +21,6 @@ import type { KioskSession } from '../../../src/ui/app-data';
 import { assessment, freshName, unwrap } from '../storage/test-db';
 import { CIRCLE, eventually } from '../sync/client-fixtures';
 
-const STATIC = join(tmpdir(), 'paceline-no-app');
 const KIOSK: KioskSession = { staff: false, settings: { idleMinutes: 5, clinicName: 'Valley', region: 'MX' }, lock: () => undefined };
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -30,7 +28,7 @@ afterEach(async () => {
 });
 
 async function relay(): Promise<RunningServer> {
-  const server = await startServer({ port: 0, host: '127.0.0.1', staticDir: STATIC, logLevel: 'silent', store: createMemoryStore() });
+  const server = await startTestRelay({ store: createMemoryStore() });
   cleanups.push(() => server.close());
   return server;
 }
