@@ -56,3 +56,13 @@ export function ToastHost() {
     </div>
   );
 }
+
+/** Copies text to the clipboard and says how it went in a toast (a link the person shares by hand). */
+export async function copyWithToast(text: string, words: { copied: string; failed: string }): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    showToast({ message: words.copied });
+  } catch {
+    showToast({ message: words.failed, tone: 'error' });
+  }
+}

@@ -1,19 +1,12 @@
 import { useI18n, type MessageKey } from '../../i18n/i18n';
-import { showToast } from '../../primitives/toast';
+import { copyWithToast } from '../../primitives/toast';
 import { QrCode } from './QrCode';
 
 /** A made invitation: when it expires, who may use it, its QR code, and the link to copy. */
 export function InvitationLink(props: { url: string; name: string; role: string; expiresAt: string; inputId: string }) {
   const i18n = useI18n();
   const { t } = i18n;
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(props.url);
-      showToast({ message: t('circle.invite.copied') });
-    } catch {
-      showToast({ message: t('circle.invite.copyFailed'), tone: 'error' });
-    }
-  }
+  const copy = () => copyWithToast(props.url, { copied: t('circle.invite.copied'), failed: t('circle.invite.copyFailed') });
   return (
     <>
       <p>{t('circle.invite.expires', { when: i18n.formatDate(new Date(props.expiresAt), { dateStyle: 'medium', timeStyle: 'short' }) })}</p>

@@ -1,7 +1,7 @@
 import { createSignal, Show } from 'solid-js';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { useAppData } from '../../app-data';
-import { showToast } from '../../primitives/toast';
+import { copyWithToast } from '../../primitives/toast';
 import { useSharing } from '../sharing/sharing-context';
 import { QrCode } from '../circle/QrCode';
 import '../circle/circle.css';
@@ -33,14 +33,7 @@ export function IntakeLinkSection(props: { circleId: string; name: string }) {
     }
   }
 
-  async function copy(url: string): Promise<void> {
-    try {
-      await navigator.clipboard.writeText(url);
-      showToast({ message: t('clinician.patient.intake.copied') });
-    } catch {
-      showToast({ message: t('clinician.patient.intake.copyFailed'), tone: 'error' });
-    }
-  }
+  const copy = (url: string) => copyWithToast(url, { copied: t('clinician.patient.intake.copied'), failed: t('clinician.patient.intake.copyFailed') });
 
   return (
     <section class="patient-intake" aria-labelledby="patient-intake-h">

@@ -1,6 +1,6 @@
 import { createSignal, For, Match, Show, Switch } from 'solid-js';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
-import { showToast } from '../../primitives/toast';
+import { copyWithToast } from '../../primitives/toast';
 import { useSharing } from './sharing-context';
 import { syncWords } from './SyncLine';
 import { useAppData } from '../../app-data';
@@ -40,14 +40,7 @@ export function SharingSection() {
     }
   }
 
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(link() ?? '');
-      showToast({ message: t('sharing.link.copied') });
-    } catch {
-      showToast({ message: t('sharing.link.copyFailed'), tone: 'error' });
-    }
-  }
+  const copy = () => copyWithToast(link() ?? '', { copied: t('sharing.link.copied'), failed: t('sharing.link.copyFailed') });
 
   return (
     <section class="card" aria-labelledby="settings-sharing-h">
