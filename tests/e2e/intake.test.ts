@@ -106,17 +106,20 @@ describe('waiting-room questionnaires on a clinic tablet', () => {
   beforeAll(async () => {
     [clinic, tablet] = await Promise.all([openApp({ args }), openApp({ path: '/settings', args: [...args, ...cameraArgs], viewport: { width: 800, height: 1280 } })]);
     await Promise.all([waitForOfflineReady(clinic.page), waitForOfflineReady(tablet.page)]);
+    // Fake timers on the tablet that run in real time until fast-forwarded (the idle end of a visit).
+    await tablet.context.clock.install();
+    await tablet.page.reload();
   });
   afterAll(async () => {
     await Promise.all([clinic?.dispose(), tablet?.dispose()]);
   });
 
-  test('the clinician makes a one-time questionnaire link for each of three patients', async () => {
+  test('the clinician makes a one-time questionnaire link for each of four patients', async () => {
     const page = clinic.page;
     await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Use this device as a clinician' }).click();
     await page.waitForURL(/\/panel$/);
-    for (const name of ['Ana Torres', 'Ben Ortiz', 'Cruz Vega']) {
+    for (const name of ['Ana Torres', 'Ben Ortiz', 'Cruz Vega', 'Dana Ruiz']) {
       circles[name] = await newCircle(page, name);
       await page.goto(new URL(`/patients/${circles[name]}`, clinic.baseUrl).href);
       const box = section(page);
@@ -268,15 +271,31 @@ describe('waiting-room questionnaires on a clinic tablet', () => {
     expect(visitDbs(await databases(page))).toEqual([]);
   });
 
+  test('a visit left idle ends by itself: the saved answers go, the half-answered form is dropped, the next patient finds the ready screen', async () => {
+    const page = tablet.page;
+    await startVisit(page, links['Dana Ruiz']!);
+    await page.getByRole('button', { name: 'Begin' }).click();
+    await page.getByRole('heading', { name: 'Pain check-in (PEG)' }).waitFor();
+    await answerPeg(page, [5, 5, 4]);
+    await page.getByRole('heading', { name: 'Mood check-in (PHQ-9)' }).waitFor();
+    await question(page, 1).getByRole('radio', { name: 'Nearly every day', exact: true }).check();
+    // The kiosk's idle time (the default) passes without a touch.
+    await tablet.context.clock.fastForward('10:00');
+    await page.getByRole('heading', { name: 'Waiting-room questionnaires' }).waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('heading', { name: 'Mood check-in (PHQ-9)' }).count()).toBe(0);
+    await expect.poll(async () => visitDbs(await databases(page)), { timeout: 30_000 }).toEqual([]);
+  });
+
   test('the clinician sees the first patient as urgent, and every patient’s answers', async () => {
     const page = clinic.page;
     await page.goto(new URL('/panel', clinic.baseUrl).href);
     await page.getByText(/^Urgent alert/).waitFor({ timeout: 30_000 });
-    await page.getByText(/^3 patients\. Urgent alerts: 1\./).waitFor();
+    await page.getByText(/^4 patients\. Urgent alerts: 1\./).waitFor();
     // Every visit's answers, scored on the clinician's device: Ana's PEG 7.0 and PHQ-9 17, Ben's PEG 2.3, Cruz's 8.7 (sent later).
     await page.getByText('17, moderately severe').waitFor({ timeout: 15_000 });
     await page.getByText(/^2\.3$/).waitFor({ timeout: 30_000 });
     await page.getByText(/^8\.7$/).waitFor({ timeout: 30_000 });
+    await page.getByText(/^4\.7$/).waitFor({ timeout: 30_000 });
     await screenshot(page, 'intake-clinician-panel');
     await page.goto(new URL(`/patients/${circles['Ana Torres']}`, clinic.baseUrl).href);
     await page.getByText('PHQ-9 question 9: thoughts of death or self-harm').first().waitFor({ timeout: 15_000 });

@@ -75,10 +75,10 @@ export function IntakeVisitView(props: { visit: IntakeVisit; idleMs: number; onF
     queueMicrotask(() => heading?.focus());
   });
 
+  /** Nobody touched the tablet for the idle time: what is saved goes (or waits to), the screen is cleared. */
   async function idle(): Promise<void> {
-    if (phase().kind === 'done') return leave();
-    if (phase().kind !== 'sending') await send();
-    if (phase().kind === 'sending') await leave();
+    if (phase().kind !== 'sending' && phase().kind !== 'done') await send();
+    await leave();
   }
 
   async function checkSent(): Promise<void> {
