@@ -286,6 +286,30 @@ describe('waiting-room questionnaires on a clinic tablet', () => {
     await expect.poll(async () => visitDbs(await databases(page)), { timeout: 30_000 }).toEqual([]);
   });
 
+  test('answers kept offline under a link that was already used can never be sent: staff are told, and may delete them', async () => {
+    const page = tablet.page;
+    await tablet.context.setOffline(true);
+    await startVisit(page, links['Ana Torres']!);
+    await page.getByRole('button', { name: 'Begin' }).click();
+    await answerPeg(page, [2, 2, 2]);
+    await page.getByRole('heading', { name: 'Mood check-in (PHQ-9)' }).waitFor();
+    await page.getByRole('button', { name: 'I am done' }).click();
+    await page.getByRole('button', { name: 'Ready for the next patient' }).click();
+    await page.getByRole('button', { name: 'Stop the waiting-room questionnaires' }).click();
+    await tablet.context.setOffline(false);
+    await page.getByText('Answers from 1 earlier visit can never be sent', { exact: false }).waitFor({ timeout: 30_000 });
+    expect(visitDbs(await databases(page))).toHaveLength(1);
+    // Not also "waiting to be sent": these never will be.
+    expect(await page.getByText('are waiting to be sent', { exact: false }).count()).toBe(0);
+    await expectAccessible(page, 'home with answers that cannot be sent');
+    await screenshot(page, 'intake-refused');
+    await page.getByRole('button', { name: 'Delete the answers that cannot be sent (clinic staff)' }).click();
+    await page.getByLabel('Staff passphrase').fill(STAFF);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByText('The answers of 1 visit were deleted from the tablet.').waitFor({ timeout: 20_000 });
+    expect(visitDbs(await databases(page))).toEqual([]);
+  });
+
   test('the clinician sees the first patient as urgent, and every patient’s answers', async () => {
     const page = clinic.page;
     await page.goto(new URL('/panel', clinic.baseUrl).href);

@@ -15,7 +15,7 @@ export interface Unlocked { key: Uint8Array; staff: boolean; state: KioskStateRo
 
 type Screen =
   | { kind: 'home' }
-  | { kind: 'staff'; then: 'lend' | 'settings' | 'leave' | 'menu' | 'intake' }
+  | { kind: 'staff'; then: 'lend' | 'settings' | 'leave' | 'menu' | 'intake' | 'discard' }
   | { kind: 'lend-pin'; pass: string }
   | { kind: 'settings'; pass: string }
   | { kind: 'locked' }
@@ -48,11 +48,17 @@ export function KioskGate(props: { initial: KioskStateRow; notice?: string; staf
   const [activeVisit, setActiveVisit] = createSignal<string>();
   const leftovers = createLeftovers({ staff: false, settings: props.initial.settings, lock: () => undefined }, activeVisit);
 
-  async function afterStaff(then: 'lend' | 'settings' | 'leave' | 'menu' | 'intake', pass: string) {
+  async function afterStaff(then: 'lend' | 'settings' | 'leave' | 'menu' | 'intake' | 'discard', pass: string) {
     if (then === 'lend') return go({ kind: 'lend-pin', pass });
     if (then === 'settings') return go({ kind: 'settings', pass });
     if (then === 'menu') return go({ kind: 'menu', pass });
     if (then === 'intake') return go({ kind: 'intake' });
+    if (then === 'discard') {
+      const deleted = await leftovers.discardRefused();
+      setScreen({ kind: 'home' });
+      setNotice(tn('kiosk.intake.discarded', deleted));
+      return;
+    }
     // Other people's answers are not wiped unsent.
     if (leftovers.count() > 0) {
       setScreen({ kind: 'home' });
@@ -74,8 +80,14 @@ export function KioskGate(props: { initial: KioskStateRow; notice?: string; staf
       </header>
       <main id="main" class="kiosk-main">
         <Show when={notice()}><p class="notice" role="status">{notice()}</p></Show>
-        <Show when={!state().loan && leftovers.count() > 0 && (screen().kind === 'home' || screen().kind === 'intake')}>
-          <p class="notice" role="status">{tn('kiosk.intake.leftovers', leftovers.count())}</p>
+        <Show when={!state().loan && leftovers.count() - leftovers.refused() > 0 && (screen().kind === 'home' || screen().kind === 'intake')}>
+          <p class="notice" role="status">{tn('kiosk.intake.leftovers', leftovers.count() - leftovers.refused())}</p>
+        </Show>
+        <Show when={!state().loan && leftovers.refused() > 0 && screen().kind === 'home'}>
+          <div class="notice">
+            <p role="status">{tn('kiosk.intake.refused', leftovers.refused())}</p>
+            <div class="actions"><button type="button" class="button" onClick={() => go({ kind: 'staff', then: 'discard' })}>{t('kiosk.intake.discard')}</button></div>
+          </div>
         </Show>
         <Switch>
           <Match when={screen().kind === 'home'}>

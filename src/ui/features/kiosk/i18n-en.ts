@@ -183,6 +183,15 @@ export const kioskEn = {
       one: 'Answers from 1 earlier visit are waiting to be sent. They are sent as soon as the tablet is online.',
       other: 'Answers from {{n}} earlier visits are waiting to be sent. They are sent as soon as the tablet is online.',
     },
+    refused: {
+      one: 'Answers from 1 earlier visit can never be sent: the clinic no longer accepts its questionnaire link (it was used, expired or withdrawn). Make a new link and ask the patient again.',
+      other: 'Answers from {{n}} earlier visits can never be sent: the clinic no longer accepts their questionnaire links (used, expired or withdrawn). Make new links and ask the patients again.',
+    },
+    discard: 'Delete the answers that cannot be sent (clinic staff)',
+    discarded: {
+      one: 'The answers of 1 visit were deleted from the tablet.',
+      other: 'The answers of {{n}} visits were deleted from the tablet.',
+    },
     leaveBlocked: 'Answers from earlier visits have not been sent yet. Connect the tablet to the internet and wait until they are sent, then stop kiosk mode.',
     elsewhereTitle: 'Questionnaire link',
     elsewhere: 'This link is for the clinic’s waiting-room tablet. Open it on a device set up as a clinic tablet.',

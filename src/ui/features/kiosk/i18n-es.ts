@@ -185,6 +185,15 @@ export const kioskEs: DeepStrings<typeof kioskEn> = {
       one: 'Las respuestas de 1 consulta anterior esperan para enviarse. Se envían en cuanto la tableta tenga conexión.',
       other: 'Las respuestas de {{n}} consultas anteriores esperan para enviarse. Se envían en cuanto la tableta tenga conexión.',
     },
+    refused: {
+      one: 'Las respuestas de 1 consulta anterior nunca podrán enviarse: la clínica ya no acepta su enlace de cuestionarios (se usó, caducó o se retiró). Cree un enlace nuevo y pregunte de nuevo al paciente.',
+      other: 'Las respuestas de {{n}} consultas anteriores nunca podrán enviarse: la clínica ya no acepta sus enlaces de cuestionarios (se usaron, caducaron o se retiraron). Cree enlaces nuevos y pregunte de nuevo a los pacientes.',
+    },
+    discard: 'Borrar las respuestas que no pueden enviarse (personal de la clínica)',
+    discarded: {
+      one: 'Se borraron de la tableta las respuestas de 1 consulta.',
+      other: 'Se borraron de la tableta las respuestas de {{n}} consultas.',
+    },
     leaveBlocked: 'Las respuestas de consultas anteriores aún no se enviaron. Conecte la tableta a internet y espere a que se envíen; después, termine el modo quiosco.',
     elsewhereTitle: 'Enlace de cuestionarios',
     elsewhere: 'Este enlace es para la tableta de la sala de espera de la clínica. Ábralo en un dispositivo configurado como tableta de la clínica.',

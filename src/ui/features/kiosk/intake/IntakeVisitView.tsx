@@ -39,6 +39,7 @@ export function IntakeVisitView(props: { visit: IntakeVisit; idleMs: number; onF
   const [patience, setPatience] = createSignal(false);
   let heading: HTMLHeadingElement | undefined;
   let finished = false;
+  let ending: Promise<void> | undefined;
 
   const off = props.visit.onChange(() => {
     setClaim(props.visit.claim());
@@ -88,13 +89,13 @@ export function IntakeVisitView(props: { visit: IntakeVisit; idleMs: number; onF
     if (waiting === 0 && claim().state === 'ok') await end('sent');
   }
 
-  /** Ends the visit: the database goes once the relay holds it all, else it stays for later. */
-  async function end(outcome: 'sent' | 'kept' | 'nothing' | 'refused'): Promise<void> {
-    if (finished) return;
+  /** Ends the visit once: the database goes once the relay holds it all, else it stays for later. */
+  function end(outcome: 'sent' | 'kept' | 'nothing' | 'refused'): Promise<void> {
+    if (ending) return ending;
     finished = true;
     clearTimeout(patienceTimer);
-    await (outcome === 'sent' || outcome === 'nothing' ? props.visit.wipe() : props.visit.close());
-    setPhase({ kind: 'done', outcome });
+    ending = (outcome === 'sent' || outcome === 'nothing' ? props.visit.wipe() : props.visit.close()).then(() => { setPhase({ kind: 'done', outcome }); });
+    return ending;
   }
 
   async function send(): Promise<void> {
@@ -108,7 +109,9 @@ export function IntakeVisitView(props: { visit: IntakeVisit; idleMs: number; onF
 
   /** Leaves the visit's screen for the next patient (what is unsent stays, to be sent later). */
   async function leave(): Promise<void> {
-    if (!finished) await end(answered() === 0 ? 'nothing' : 'kept');
+    // Waits for an end already under way too: the sender of earlier visits must not open a
+    // database this screen is still deleting.
+    await end(answered() === 0 ? 'nothing' : 'kept');
     props.onFinished();
   }
 

@@ -5,11 +5,15 @@
  */
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
 import type { KioskSession } from '../../../app-data';
-import { listIntakeDbs } from '../../../../storage/intake-dbs';
+import { deleteIntakeDb, listIntakeDbs } from '../../../../storage/intake-dbs';
 
 export interface Leftovers {
   /** Visits not sent yet (the one on screen not counted). */
   count: Accessor<number>;
+  /** Of those, visits whose link the relay refused (used, expired or withdrawn): they can never be sent. */
+  refused: Accessor<number>;
+  /** Deletes the visits that can never be sent (staff decided so); returns how many. */
+  discardRefused(): Promise<number>;
   /** Looks again (after a visit ended unsent). */
   kick(): void;
 }
@@ -19,6 +23,8 @@ const RETRY_MS = 60_000;
 /** `active`: the database of the visit on screen, never touched here. */
 export function createLeftovers(kiosk: KioskSession, active: () => string | undefined): Leftovers {
   const [count, setCount] = createSignal(0);
+  const refusedNames = new Set<string>();
+  const [refused, setRefused] = createSignal(0);
   let running = false;
   let again = false;
   let stopped = false;
@@ -37,13 +43,16 @@ export function createLeftovers(kiosk: KioskSession, active: () => string | unde
         for (const name of names) {
           if (stopped) return;
           if (name === active()) continue;
-          await sendLeftover(name, kiosk).catch((e: unknown) => console.error('earlier visit not sent', e));
+          if (refusedNames.has(name)) continue;
+          const outcome = await sendLeftover(name, kiosk).catch((e: unknown) => { console.error('earlier visit not sent', e); return 'waiting' as const; });
+          if (outcome === 'refused') refusedNames.add(name);
         }
         names = await pending();
         setCount(names.length);
+        setRefused(names.filter((n) => refusedNames.has(n)).length);
       }
       clearTimeout(timer);
-      if (names.length > 0 && !stopped) timer = setTimeout(() => void run(), RETRY_MS);
+      if (names.some((n) => !refusedNames.has(n)) && !stopped) timer = setTimeout(() => void run(), RETRY_MS);
     } finally {
       running = false;
       if (again && !stopped) { again = false; void run(); }
@@ -58,5 +67,19 @@ export function createLeftovers(kiosk: KioskSession, active: () => string | unde
     window.removeEventListener('online', online);
   });
   void run();
-  return { count, kick: () => void run() };
+  return {
+    count,
+    refused,
+    kick: () => void run(),
+    async discardRefused() {
+      let deleted = 0;
+      for (const name of [...refusedNames]) {
+        await deleteIntakeDb(name);
+        refusedNames.delete(name);
+        deleted++;
+      }
+      await run();
+      return deleted;
+    },
+  };
 }
