@@ -250,6 +250,15 @@ describe('a clinic tablet, lent and returned', () => {
     await setTextSize(page, 200);
     expect(await horizontalOverflow(page)).toEqual([]);
     await setTextSize(page, 100);
+    // The tablet founded the patient's care team: it holds the only owner key, which the wipe
+    // would destroy. Staff make a take-over link for the patient's next device first.
+    await page.getByRole('heading', { name: 'The key to this patient’s care team' }).waitFor();
+    await page.getByRole('button', { name: 'Make a take-over link' }).click();
+    const takeOver = page.getByRole('region', { name: 'Take-over link for the patient’s next device' });
+    expect(await takeOver.getByLabel('Take-over link', { exact: true }).inputValue({ timeout: 20_000 })).toMatch(/\/join#i1\.[A-Za-z0-9_-]{200,}$/);
+    await takeOver.getByRole('img', { name: 'QR code of the take-over link' }).waitFor();
+    await expectAccessible(page, 'return with a take-over link');
+    await screenshot(page, 'kiosk-return-take-over');
 
     await kiosk.context.setOffline(false);
     await page.evaluate(() => window.dispatchEvent(new Event('online')));

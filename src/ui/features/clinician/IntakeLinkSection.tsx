@@ -1,10 +1,8 @@
 import { createSignal, Show } from 'solid-js';
 import { useI18n, type MessageKey } from '../../i18n/i18n';
 import { useAppData } from '../../app-data';
-import { copyWithToast } from '../../primitives/toast';
 import { useSharing } from '../sharing/sharing-context';
-import { QrCode } from '../circle/QrCode';
-import '../circle/circle.css';
+import { LinkWithQr } from '../../primitives/LinkWithQr';
 
 /** On a patient's page: a one-time link (and QR code) for the clinic's waiting-room tablet. */
 export function IntakeLinkSection(props: { circleId: string; name: string }) {
@@ -33,7 +31,6 @@ export function IntakeLinkSection(props: { circleId: string; name: string }) {
     }
   }
 
-  const copy = (url: string) => copyWithToast(url, { copied: t('clinician.patient.intake.copied'), failed: t('clinician.patient.intake.copyFailed') });
 
   return (
     <section class="patient-intake" aria-labelledby="patient-intake-h">
@@ -50,10 +47,13 @@ export function IntakeLinkSection(props: { circleId: string; name: string }) {
           <div class="invite-result" role="region" aria-label={t('clinician.patient.intake.made', { name: props.name })}>
             <h3>{t('clinician.patient.intake.made', { name: props.name })}</h3>
             <p>{t('clinician.patient.intake.once', { when: i18n.formatDate(new Date(link.expiresAt), { dateStyle: 'medium', timeStyle: 'short' }) })}</p>
-            <QrCode text={link.url} label={t('clinician.patient.intake.qrLabel', { name: props.name })} />
-            <label for="intake-url">{t('clinician.patient.intake.linkLabel', { name: props.name })}</label>
-            <textarea id="intake-url" readonly rows="4" value={link.url} onFocus={(e) => e.currentTarget.select()} />
-            <button type="button" class="button" onClick={() => void copy(link.url)}>{t('clinician.patient.intake.copy')}</button>
+            <LinkWithQr url={link.url} inputId="intake-url" words={{
+              qr: t('clinician.patient.intake.qrLabel', { name: props.name }),
+              label: t('clinician.patient.intake.linkLabel', { name: props.name }),
+              copy: t('clinician.patient.intake.copy'),
+              copied: t('clinician.patient.intake.copied'),
+              copyFailed: t('clinician.patient.intake.copyFailed'),
+            }} />
           </div>
         )}
       </Show>

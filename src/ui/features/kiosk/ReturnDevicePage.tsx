@@ -11,6 +11,7 @@ import { loadKiosk } from '../../../storage/kiosk-store';
 import { markReturning } from '../../../storage/kiosk-vault';
 import { ProtectedBackupForm } from '../settings/BackupSection';
 import { lockNow } from './auto-lock';
+import { TakeOverLink } from './TakeOverLink';
 import { listCircleMembers, toMemberRef } from '../../../sync/circle-members';
 import { loadOrCreateDeviceKeys } from '../../../sync/identity';
 
@@ -87,6 +88,7 @@ function ReturnDevice() {
       <Show when={reader() === false}>
         <p class="error">{t('kiosk.return.noReader')}</p>
       </Show>
+      <TakeOverLink />
       <Show when={list() && (list()!.length > 0 || reader() === false)}>
         <section class="card" aria-labelledby="return-backup-h">
           <h2 id="return-backup-h">{t('kiosk.return.backupHeading')}</h2>
