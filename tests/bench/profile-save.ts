@@ -8,7 +8,7 @@ import { seedFiveYears, open, markTime } from './browser';
 interface Profile { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] }
 
 const PROFILE_DIR = join(tmpdir(), 'paceline-profile-save');
-const server = await startServer({ port: 0, host: '127.0.0.1', staticDir: resolve(import.meta.dirname, '../../dist') });
+const server = await startServer({ port: 0, host: '127.0.0.1', staticDir: resolve(process.env.BENCH_STATIC_DIR ?? resolve(import.meta.dirname, '../../dist')) });
 rmSync(PROFILE_DIR, { recursive: true, force: true }); mkdirSync(PROFILE_DIR);
 await seedFiveYears(server.url, join(PROFILE_DIR, 'profile'));
 const { context, page } = await open(join(PROFILE_DIR, 'profile'));

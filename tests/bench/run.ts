@@ -21,11 +21,16 @@ if (process.argv[2] === 'kiosk') {
   process.exit(0);
 }
 
-const bundles = measureBundles();
+// BENCH_STATIC_DIR=dir measures a build made elsewhere (`npx vite build --outDir dir`); default dist/.
+const staticDir = process.env.BENCH_STATIC_DIR ? resolve(process.env.BENCH_STATIC_DIR) : resolve(import.meta.dirname, '../../dist');
+// `npx tsx tests/bench/run.ts patient`: only the patient app's figures (no panel, no kiosk).
+const patientOnly = process.argv[2] === 'patient';
+
+const bundles = measureBundles(staticDir);
 console.log('Initial JavaScript per route (gzip, level 9)    target: landing <= 80 KB, chart.js only on /history');
 for (const r of bundles) console.log(`  ${r.route.padEnd(16)} ${r.gzipKB.toFixed(1).padStart(6)} KB   chart.js: ${r.hasChartJs ? 'yes' : 'no'}   yjs: ${r.hasYjs ? 'yes' : 'no'}`);
 
-const server = await startServer({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1', staticDir: resolve(import.meta.dirname, '../../dist') });
+const server = await startServer({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1', staticDir });
 try {
   const b = await runBrowserBench(server.url);
   console.log(`\nFive years of data: ${b.records} records, imported through Settings in ${b.importMs} ms`);
@@ -35,13 +40,17 @@ try {
   console.log(`History switched to all five years, CPU 4x       target < 300 ms:  ${fmt(b.historyAllMs)}`);
   console.log(`Diary entry tap to committed in IndexedDB         target p95 < 20 ms: ${fmt(b.diarySaveMs)}`);
   console.log(`  of which journal store put() to committed:                          ${fmt(b.diaryPutMs)}`);
-  const panel = await runPanelBench(server.url);
-  printPanel(panel, fmt);
-  const kiosk = await runKioskBench(server.url);
-  printKiosk(kiosk, fmt);
   const out = resolve(import.meta.dirname, 'results');
   mkdirSync(out, { recursive: true });
-  writeFileSync(resolve(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), bundles, browser: b, panel, kiosk }, null, 2));
+  if (patientOnly) {
+    writeFileSync(resolve(out, 'patient-latest.json'), JSON.stringify({ at: new Date().toISOString(), bundles, browser: b }, null, 2));
+  } else {
+    const panel = await runPanelBench(server.url);
+    printPanel(panel, fmt);
+    const kiosk = await runKioskBench(server.url);
+    printKiosk(kiosk, fmt);
+    writeFileSync(resolve(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), bundles, browser: b, panel, kiosk }, null, 2));
+  }
 } finally {
   await server.close();
 }

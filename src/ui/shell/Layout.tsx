@@ -35,8 +35,10 @@ const NAV: Record<'patient' | 'caregiver' | 'clinician', readonly NavItem[]> = {
 
 /** App frame: header with the always-present crisis button, main content, bottom navigation. */
 export function Layout(props: { children?: JSX.Element }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const location = useLocation();
+  const preloadHistoryScreen = () => preloadHistory(i18n);
   const app = useAppData();
   const { journal } = app;
   // The Messages tab's unread count (see features/messages/unread-watch.ts).
@@ -74,8 +76,8 @@ export function Layout(props: { children?: JSX.Element }) {
     onCleanup(() => ro.disconnect());
     // History needs chart.js (the largest chunk): fetch and parse it while the person is on
     // another screen, so the tap on History only reads data and draws.
-    if ('requestIdleCallback' in window) requestIdleCallback(preloadHistory, { timeout: 5000 });
-    else setTimeout(preloadHistory, 2000);
+    if ('requestIdleCallback' in window) requestIdleCallback(preloadHistoryScreen, { timeout: 5000 });
+    else setTimeout(preloadHistoryScreen, 2000);
     // The unread count's code (and Yjs, if this device has messages) stays off the landing
     // screen: it loads at the first idle moment.
     const watchMessages = () => void import('../features/messages/unread-watch').then(
@@ -114,8 +116,8 @@ export function Layout(props: { children?: JSX.Element }) {
                 href={item.href}
                 end={item.href === '/'}
                 activeClass="active"
-                onPointerEnter={item.href === '/history' ? preloadHistory : undefined}
-                onFocus={item.href === '/history' ? preloadHistory : undefined}
+                onPointerEnter={item.href === '/history' ? preloadHistoryScreen : undefined}
+                onFocus={item.href === '/history' ? preloadHistoryScreen : undefined}
                 aria-label={item.href === '/messages' && unread() > 0 ? t('nav.messagesUnread', { n: unread() }) : undefined}
               >
                 <span class="nav-icon" aria-hidden="true">{item.icon}</span>

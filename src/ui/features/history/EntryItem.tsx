@@ -5,6 +5,7 @@ import { scoreResponse } from '../../../domain/instruments';
 import type { AssessmentResponse, DiaryEntry, PracticeLog } from '../../../domain/records';
 import type { ListedRecord } from './createHistory';
 import { PracticeLogEditor } from './PracticeLogEditor';
+import { ENTRY_WHEN, ONE_DECIMAL } from './history-formats';
 
 /** One diary entry, practice log or check-in: date, key value, who entered it, and its actions. */
 export function EntryItem(props: {
@@ -16,7 +17,7 @@ export function EntryItem(props: {
   const { t, formatDate } = useI18n();
   const [editing, setEditing] = createSignal(false);
   let editButton: HTMLButtonElement | undefined;
-  const when = () => formatDate(props.record.at, { dateStyle: 'medium', timeStyle: 'short' });
+  const when = () => formatDate(props.record.at, ENTRY_WHEN);
   const kindLabel = () => t(`history.kinds.${props.record.kind}` as MessageKey);
   const closeEditor = () => {
     setEditing(false);
@@ -127,7 +128,7 @@ function CheckinValue(props: { response: AssessmentResponse }) {
       <strong>
         {t('history.list.score', {
           name: t(`history.instruments.${props.response.instrument}` as MessageKey),
-          score: formatNumber(score(), { maximumFractionDigits: 1 }),
+          score: formatNumber(score(), ONE_DECIMAL),
         })}
       </strong>
       <Show when={band()}>{(b) => <span class="entry-extra">{b()}</span>}</Show>

@@ -8,6 +8,7 @@ import type { ChartData } from './createHistory';
 import { dayDate, dayNumber, type ChartSpec, type Point } from './chart-spec';
 import type { Band } from './chart-loader';
 import type { RangeBounds } from './history-range';
+import { DAY_TICK, ONE_DECIMAL } from './history-formats';
 
 export type Fmt = Pick<I18n, 't' | 'formatNumber' | 'formatDate'>;
 
@@ -46,7 +47,7 @@ const BANDS: Record<'phq9' | 'gad7', [BandId, number, number][]> = {
   gad7: [['minimal', 0, 4], ['mild', 5, 9], ['moderate', 10, 14], ['severe', 15, 21]],
 };
 
-const one = (f: Fmt, n: number) => f.formatNumber(n, { maximumFractionDigits: 1 });
+const one = (f: Fmt, n: number) => f.formatNumber(n, ONE_DECIMAL);
 const dayLabel = (f: Fmt, day: number) => f.formatDate(dayDate(day), { dateStyle: 'medium', timeZone: 'UTC' });
 const weekLabel = (f: Fmt, week: string) => f.t('history.table.weekOf', { date: dayLabel(f, dayNumber(week)) });
 
@@ -243,7 +244,7 @@ export function practiceChart(f: Fmt, data: ChartData, range: RangeBounds): Char
   const weeks = data.weeks.filter((w) => w.practiceLogged > 0);
   const done = f.t('history.practice.done');
   const logged = f.t('history.practice.logged');
-  const labels = weeks.map((w) => f.formatDate(dayDate(dayNumber(w.week)), { month: 'short', day: 'numeric', timeZone: 'UTC' }));
+  const labels = weeks.map((w) => f.formatDate(dayDate(dayNumber(w.week)), DAY_TICK));
   const sumDone = weeks.reduce((a, w) => a + w.practiceDone, 0);
   const sumLogged = weeks.reduce((a, w) => a + w.practiceLogged, 0);
   return withTable({

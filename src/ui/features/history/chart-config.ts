@@ -2,6 +2,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { dayDate, type ChartSpec } from './chart-spec';
 import type { Fmt } from './build-charts';
+import { DAY_TICK, DAY_TICK_YEAR, ONE_DECIMAL } from './history-formats';
 
 /** Canvas text follows the page's text size (200% text gets bigger tick labels too). */
 function fontSize(): number {
@@ -12,7 +13,7 @@ function fontSize(): number {
 export function chartConfig(spec: ChartSpec, f: Fmt): ChartConfiguration {
   const size = fontSize();
   const font = { size, family: 'system-ui, sans-serif' };
-  const num = (v: number | string) => f.formatNumber(Number(v), { maximumFractionDigits: 1 });
+  const num = (v: number | string) => f.formatNumber(Number(v), ONE_DECIMAL);
   const yAxis = (a: NonNullable<ChartSpec['y2']>, position: 'left' | 'right') => ({
     type: 'linear' as const, position, min: a.min, max: a.max,
     ticks: { font, color: '#1b2426', callback: num, ...(a.step ? { stepSize: a.step } : { precision: 0 }) },
@@ -26,7 +27,7 @@ export function chartConfig(spec: ChartSpec, f: Fmt): ChartConfiguration {
           type: 'linear' as const, min: spec.x?.min, max: spec.x?.max,
           ticks: {
             font, color: '#1b2426', maxRotation: 0, maxTicksLimit: 5,
-            callback: (v: number | string) => f.formatDate(dayDate(Number(v)), { month: 'short', day: 'numeric', timeZone: 'UTC', ...((spec.x && spec.x.max - spec.x.min > 200) ? { year: '2-digit' } : {}) }),
+            callback: (v: number | string) => f.formatDate(dayDate(Number(v)), spec.x && spec.x.max - spec.x.min > 200 ? DAY_TICK_YEAR : DAY_TICK),
           },
           grid: { color: '#e3e9ea' },
         },
