@@ -104,8 +104,13 @@ export async function runBrowserBench(baseUrl: string, runs = 5): Promise<Browse
         await context.setOffline(true);
         const cdp = await context.newCDPSession(page);
         await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+        // Offline on this session too: with only the context's setting, a second DevTools
+        // session left navigator.onLine true, and the app started sharing in every "offline" run.
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
         await page.goto(new URL('/', baseUrl).href);
         const ready = await markTime(page, 'paceline:today-ready');
+        if (i === 0 && (await page.evaluate(() => navigator.onLine))) console.warn('bench: the page believes it is online; the cold start is not an offline one');
         if (!settle) cold.push(ready);
         else await page.waitForTimeout(2000);
         // From the tap as the page receives it (capture phase, before the app's handlers), not
