@@ -26,6 +26,7 @@ import type { CheckedEnvelope, DocService } from './relay-docs';
 import type { ResolvedRelayOptions } from './relay-options';
 import type { Subscriptions } from './relay-subscriptions';
 import { publicKeyObject, verifyWithKey } from './verify';
+import type { VerifyPool } from './verify-pool';
 
 const NO_HASH = new Uint8Array(0);
 const STORED = { result: 'stored' } as const;
@@ -70,6 +71,8 @@ export class FrameHandler {
     private readonly metrics: ServerMetrics,
     private readonly log: Logger,
     private readonly now: () => number,
+    /** Signature checks on worker threads; null: on this thread. */
+    private readonly verifier: VerifyPool | null = null,
   ) {}
 
   /** Handles one received WebSocket message. */
@@ -149,14 +152,19 @@ export class FrameHandler {
         }
         // The codec already matched envelope type to message type; this narrows it for the compiler.
         const { header } = msg.envelope;
+        // The signature check starts now, on a worker thread when there is one, so the frames a
+        // connection pipelines are checked together and their pushes still commit together.
         if (msg.type === 'push' && header.type === 'update') {
-          return this.enqueue(conn, msg, async () => this.push(conn, await this.check(conn, { ...msg.envelope, header }, frame, true), refOf(msg)));
+          const signing = this.startCheck(conn, msg.envelope, frame);
+          return this.enqueue(conn, msg, async () => this.push(conn, await this.check(conn, { ...msg.envelope, header }, signing, true), refOf(msg)));
         }
         if (msg.type === 'snapshot' && header.type === 'snapshot') {
-          return this.enqueue(conn, msg, async () => this.snapshot(conn, await this.check(conn, { ...msg.envelope, header }, frame, true)));
+          const signing = this.startCheck(conn, msg.envelope, frame);
+          return this.enqueue(conn, msg, async () => this.snapshot(conn, await this.check(conn, { ...msg.envelope, header }, signing, true)));
         }
         if (msg.type === 'ephemeral' && header.type === 'ephemeral') {
-          return this.enqueue(conn, msg, async () => this.ephemeral(conn, await this.check(conn, { ...msg.envelope, header }, frame, false), frame));
+          const signing = this.startCheck(conn, msg.envelope, frame);
+          return this.enqueue(conn, msg, async () => this.ephemeral(conn, await this.check(conn, { ...msg.envelope, header }, signing, false), frame));
         }
         return this.badFrame(conn, 'envelope-type');
       }
@@ -180,15 +188,32 @@ export class FrameHandler {
   }
 
   /**
-   * The membership gate, the envelope hash and the signature check, at the frame's turn.
-   * The signature check runs here, synchronously (see verify.ts); the signed bytes and the
-   * hash come straight from the frame (envelope-bytes.ts). The envelope is signed by this
-   * connection's device (request() checked), whose key was imported at hello.
+   * The membership gate, the envelope hash and the signature check's result, at the frame's
+   * turn. The check itself ran on a worker thread since the frame arrived (verify-pool.ts), or
+   * runs here, synchronously, without one (verify.ts); the signed bytes and the hash come
+   * straight from the frame (envelope-bytes.ts). The envelope is signed by this connection's
+   * device (request() checked), whose key was imported at hello.
    */
-  private async check<H extends EnvelopeHeader>(conn: Connection, env: SealedEnvelope<H>, frame: Buffer, withHash: boolean): Promise<CheckedEnvelope<H>> {
+  /**
+   * The envelope's bytes and signed bytes, and its signature check started on a worker thread
+   * (null without a pool: check() then checks inline, at the frame's turn).
+   */
+  private startCheck(conn: Connection, env: SealedEnvelope, frame: Buffer): { bytes: Uint8Array; signed: Uint8Array; verifying: Promise<boolean> | null } {
     // Bytes 2.. of a push or snapshot frame are exactly the canonical envelope. Copied,
     // because ws may hand out views into a shared buffer.
     const bytes = new Uint8Array(frame.subarray(2));
+    const signed = signedBytesOf(bytes) ?? envelopeSignedBytes(env);
+    const key = conn.verifyKey;
+    if (key === null) return { bytes, signed, verifying: Promise.resolve(false) };
+    if (!this.verifier || !conn.devicePk) return { bytes, signed, verifying: null };
+    // A pool that failed (a worker died) falls back to the inline check.
+    const verifying = this.verifier.verify(conn.devicePk, env.signature, signed).catch(() => verifyWithKey(key, env.signature, signed));
+    return { bytes, signed, verifying };
+  }
+
+  private async check<H extends EnvelopeHeader>(conn: Connection, env: SealedEnvelope<H>, signing: { bytes: Uint8Array; signed: Uint8Array; verifying: Promise<boolean> | null }, withHash: boolean): Promise<CheckedEnvelope<H>> {
+    const { bytes, signed, verifying } = signing;
+    const key = conn.verifyKey;
     try {
       const refusal = await this.docs.gate(env.header, conn.deviceHex);
       if (refusal) return { env, bytes, hash: NO_HASH, signatureOk: false, refusal };
@@ -196,8 +221,7 @@ export class FrameHandler {
       this.log.error('check-failed', { error: e instanceof Error ? e.message : String(e) });
       return { env, bytes, hash: NO_HASH, signatureOk: false, refusal: { code: 'storage-unavailable', message: 'the relay could not check this now; retry later' } };
     }
-    const signed = signedBytesOf(bytes) ?? envelopeSignedBytes(env);
-    const signatureOk = conn.verifyKey !== null && verifyWithKey(conn.verifyKey, env.signature, signed);
+    const signatureOk = verifying ? await verifying : key !== null && verifyWithKey(key, env.signature, signed);
     return { env, bytes, hash: withHash ? envelopeHashOf(signed) : NO_HASH, signatureOk, refusal: null };
   }
 

@@ -3,6 +3,7 @@
 // slow reader from holding memory or stalling others.
 
 import { LIMITS } from '../src/sync/protocol';
+import { VerifyPool } from './verify-pool';
 
 export interface RelayLimitsConfig {
   /** Largest frame accepted; larger ones close with 'frame-too-large'. Announced in welcome. */
@@ -61,6 +62,8 @@ export interface RelayOptions {
   backpressure?: Partial<BackpressureConfig>;
   /** How long covered updates are kept after a snapshot that no second device confirmed (default 28 days). */
   retentionMs?: number;
+  /** Worker threads for signature checks (verify-pool.ts); 0 checks on the main thread. Default: one per core but one. */
+  verifyThreads?: number;
 }
 
 export interface ResolvedRelayOptions {
@@ -69,6 +72,7 @@ export interface ResolvedRelayOptions {
   timeouts: RelayTimeouts;
   backpressure: BackpressureConfig;
   retentionMs: number;
+  verifyThreads: number;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -110,5 +114,6 @@ export function resolveRelayOptions(o: RelayOptions = {}): ResolvedRelayOptions 
     highWaterBytes: Math.max(lowWaterBytes, b.highWaterBytes ?? 1024 * 1024),
     maxBufferedBytes: Math.max(lowWaterBytes, b.maxBufferedBytes ?? 2 * limits.maxFrameBytes + 1024 * 1024),
   };
-  return { relayId: o.relayId ?? null, limits, timeouts, backpressure, retentionMs: o.retentionMs ?? 28 * DAY };
+  const verifyThreads = Math.max(0, Math.min(16, Math.floor(o.verifyThreads ?? VerifyPool.defaultThreads())));
+  return { relayId: o.relayId ?? null, limits, timeouts, backpressure, retentionMs: o.retentionMs ?? 28 * DAY, verifyThreads };
 }

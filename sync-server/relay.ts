@@ -13,6 +13,7 @@ import type { ServerMetrics } from './metrics';
 import { Connection, type ConnectionHost, RelaySocket } from './relay-connection';
 import { DocService } from './relay-docs';
 import { FrameHandler } from './relay-handlers';
+import { VerifyPool } from './verify-pool';
 import type { ResolvedRelayOptions } from './relay-options';
 import { Subscriptions } from './relay-subscriptions';
 import type { RelayStore } from './storage/store';
@@ -37,6 +38,7 @@ export class Relay implements ConnectionHost {
   readonly subscriptions: Subscriptions;
   private readonly wss: WebSocketServer;
   private readonly frames: FrameHandler;
+  private readonly verifier: VerifyPool | null;
   private readonly docs: DocService;
   private readonly now: () => number;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -74,7 +76,8 @@ export class Relay implements ConnectionHost {
     this.docs = new DocService(store, ledgers, memberships, this.committer, options.limits, this.now);
     subscriptions = new Subscriptions(store, ledgers, memberships, this.docs, options, log);
     this.subscriptions = subscriptions;
-    this.frames = new FrameHandler(options, this.docs, memberships, subscriptions, metrics, log, this.now);
+    this.verifier = options.verifyThreads > 0 ? new VerifyPool(options.verifyThreads) : null;
+    this.frames = new FrameHandler(options, this.docs, memberships, subscriptions, metrics, log, this.now, this.verifier);
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.limits.maxFrameBytes,
@@ -150,6 +153,7 @@ export class Relay implements ConnectionHost {
     }));
     await Promise.all(closed);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await this.verifier?.close();
   }
 
   private relayIdFor(req: IncomingMessage): string | null {

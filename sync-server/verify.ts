@@ -4,9 +4,10 @@
 // ~70 µs of main-thread time per call on argument handling; node:crypto's callback form
 // runs the check on the libuv thread pool, but the round trip to a pool thread and back
 // costs more CPU than the check itself (measured on the 2-core bench VM: 160 µs per check
-// inline, 330 µs through the pool one at a time, 215 µs in bursts). The relay checks in
-// frame order on the main thread instead. The handshake and membership chains keep using
-// the shared code; they are rare.
+// inline, 330 µs through the pool one at a time, 215 µs in bursts). Pushes are checked on
+// worker threads of our own, in batches (verify-pool.ts); this inline check serves a relay
+// without spare cores and the pool's fallback. The handshake and membership chains keep
+// using the shared code; they are rare.
 
 import { type KeyObject, createPublicKey, verify } from 'node:crypto';
 import { toHex } from '../src/sync/codec-bytes';

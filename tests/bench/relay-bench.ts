@@ -84,7 +84,9 @@ async function fanout(): Promise<{ config: object; relays: FanoutRelayResult[] }
   const out: FanoutRelayResult[] = [];
   for (const kind of relays) {
     const paceline = kind.startsWith('paceline');
-    const relay = await spawnRelay(kind, paceline ? { relayOptions: { limits: PACELINE_LIMITS } } : {});
+    // RELAY_BENCH_VERIFY_THREADS=n sets the relay's signature-check threads (default: one per core but one).
+    const threads = env.RELAY_BENCH_VERIFY_THREADS === undefined ? {} : { verifyThreads: Number(env.RELAY_BENCH_VERIFY_THREADS) };
+    const relay = await spawnRelay(kind, paceline ? { relayOptions: { limits: PACELINE_LIMITS, ...threads } } : {});
     const deliveries = new Deliveries(CLIENTS, perClient, ROOM);
     const url = `ws://127.0.0.1:${relay.port}`;
     let load: LoadClients;
