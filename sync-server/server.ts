@@ -139,6 +139,7 @@ if (isMain) {
   const staticDir = process.env.STATIC_DIR ?? resolve(here, '../dist');
   const dataDir = process.env.DATA_DIR ?? resolve(here, '../data');
   const retentionDays = process.env.RETENTION_DAYS === undefined ? undefined : Number(process.env.RETENTION_DAYS);
+  const verifyThreads = process.env.VERIFY_THREADS === undefined ? undefined : Number(process.env.VERIFY_THREADS);
   startServer({
     port,
     host,
@@ -147,6 +148,7 @@ if (isMain) {
     logLevel: parseLogLevel(process.env.LOG_LEVEL, 'info'),
     ...(process.env.RELAY_ID && { relayId: process.env.RELAY_ID }),
     ...(retentionDays !== undefined && Number.isFinite(retentionDays) && { retentionMs: retentionDays * 24 * 60 * 60 * 1000 }),
+    ...(verifyThreads !== undefined && Number.isFinite(verifyThreads) && { verifyThreads }),
   }).then(
     (running) => {
       console.log(`Paceline is running at ${running.url}`);
