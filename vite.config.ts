@@ -58,12 +58,16 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts', 'tests/fuzz/**/*.test.ts'],
           environment: 'node',
           setupFiles: ['tests/helpers/setup-unit.ts'],
+          // The unit files first, then the browser tests: on two cores the two together starved
+          // the clinic tablet's Argon2id in Chromium past its waits (a CI failure, not an app one).
+          sequence: { groupOrder: 0 },
         },
       },
       {
         extends: true,
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 1 },
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/e2e/global-setup.ts'],
