@@ -62,7 +62,7 @@ describe('watchUnread', () => {
   it('recounts when a message from another member arrives', async () => {
     const { app } = anaDevice();
     const seen: number[] = [];
-    const stop = watchUnread(app, (n) => seen.push(n));
+    const stop = watchUnread(app, (n) => seen.push(n), { startAfterMs: 0 });
     cleanups.push(stop);
     // The messages screen opens the documents first (which creates them on this device).
     const docs = await app.circleDocs();

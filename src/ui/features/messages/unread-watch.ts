@@ -12,9 +12,16 @@ import './nav-badge.css';
 
 /** A burst of changes (a catch-up after days offline) is counted once. */
 const RECOUNT_DELAY_MS = 300;
+/**
+ * The recount opens the circle's documents (Yjs, several long tasks on a slow phone): not in
+ * the first seconds, when the person is most likely to tap their way to another screen. The
+ * stored total shows meanwhile, and a message arriving by sync opens the documents anyway.
+ */
+const RECOUNT_START_MS = 8_000;
 
 /** Calls `onCount` with the circle's unread total now and whenever it changes; returns a stop function. */
-export function watchUnread(app: Pick<AppData, 'db' | 'circleId' | 'circleDocs' | 'me'>, onCount: (n: number) => void): () => void {
+export function watchUnread(app: Pick<AppData, 'db' | 'circleId' | 'circleDocs' | 'me'>, onCount: (n: number) => void, options: { startAfterMs?: number } = {}): () => void {
+  const startAfterMs = options.startAfterMs ?? RECOUNT_START_MS;
   const { db, circleId } = app;
   const stops: Array<() => void> = [];
   let stopped = false;
@@ -30,7 +37,11 @@ export function watchUnread(app: Pick<AppData, 'db' | 'circleId' | 'circleDocs' 
     next: (meta) => {
       if (!meta || started) return;
       started = true;
-      void start();
+      const later = setTimeout(() => {
+        if ('requestIdleCallback' in globalThis) requestIdleCallback(() => void start(), { timeout: 5_000 });
+        else void start();
+      }, startAfterMs);
+      stops.push(() => clearTimeout(later));
     },
     error: (e: unknown) => console.error('unread watch failed', e),
   });
