@@ -204,7 +204,10 @@ describe('a clinic tablet, lent and returned', () => {
     const page = kiosk.page;
     for (let i = 1; i <= 3; i++) {
       await unlock(page, '999888');
-      await page.getByText(i < 3 ? /That PIN is not right\. You can try/ : 'That PIN is not right.', { exact: i === 3 }).waitFor({ timeout: 20_000 });
+      // Each attempt's own words: waiting for the previous attempt's would let the next PIN be
+      // typed while this one is still checked, and its end clears the field (a race CI found).
+      const said = [/You can try 2 more times/, /You can try once more/, 'That PIN is not right.'][i - 1] as RegExp | string;
+      await page.getByText(said, { exact: i === 3 }).waitFor({ timeout: 20_000 });
     }
     await unlock(page, '999888');
     await page.getByText(/Too many wrong PINs\. Try again in 0:(29|30)\./).waitFor({ timeout: 20_000 });
