@@ -67,10 +67,8 @@ async function start(): Promise<void> {
   if (await kioskPresent().catch(() => false)) {
     const m = await import('./ui/features/kiosk/kiosk-boot');
     const booted = await m.bootKiosk(root);
-    if (booted === 'damaged') {
-      renderStorageFailure(root, browserLocale(), new Error('kiosk state damaged'));
-      return;
-    }
+    // A damaged kiosk shows its own screen: what staff must do.
+    if (booted === 'damaged') return;
     kiosk = booted;
   }
   const db = new PacelineDB();

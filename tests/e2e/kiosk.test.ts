@@ -283,4 +283,20 @@ describe('a clinic tablet, lent and returned', () => {
     expect(stored.text).not.toContain(SECRET);
     expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
   });
+
+  test('kiosk settings that cannot be read: the tablet says what staff must do, and opens nothing', async () => {
+    const page = kiosk.page;
+    await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open('paceline-kiosk'); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+      const tx = db.transaction('kiosk', 'readwrite');
+      tx.objectStore('kiosk').put({ key: 'state', schemaVersion: 99, garbage: true });
+      await new Promise<void>((res, rej) => { tx.oncomplete = () => res(); tx.onerror = () => rej(tx.error); });
+      db.close();
+    });
+    await page.reload();
+    await page.getByRole('alert').filter({ hasText: 'The kiosk settings on this tablet are damaged.' }).waitFor();
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    await expectAccessible(page, 'damaged kiosk');
+    await screenshot(page, 'kiosk-damaged');
+  });
 });

@@ -7,6 +7,7 @@
 import { render } from 'solid-js/web';
 import { createResource, Show, type JSX } from 'solid-js';
 import { ensureStrings, I18nProvider, loadCatalog, useI18n } from '../../i18n/i18n';
+import { isLocale } from '../../i18n/types';
 import type { PacelineDB } from '../../../storage/db';
 import { loadKiosk, type KioskStateRow } from '../../../storage/kiosk-store';
 import { endLoan } from '../../../storage/kiosk-vault';
@@ -40,10 +41,18 @@ function Ready(props: { children: JSX.Element }) {
   return <Show when={ready()} fallback={<p>{t('app.loading')}</p>}>{props.children}</Show>;
 }
 
-/** Shows the kiosk's screens; resolves once the patient's data may open (never, on a kiosk with no loan). */
+/**
+ * Shows the kiosk's screens; resolves once the patient's data may open (never, on a kiosk with
+ * no loan). 'damaged': the kiosk database is there but its state cannot be read (or is
+ * missing), which the screen then says; the patient's database, sealed with keys kept in that
+ * state, is not opened.
+ */
 export async function bootKiosk(root: HTMLElement): Promise<KioskBoot | 'damaged'> {
   const loaded = await loadKiosk();
-  if (loaded.kind !== 'kiosk') return 'damaged';
+  if (loaded.kind !== 'kiosk') {
+    await showDamaged(root);
+    return 'damaged';
+  }
   let state: KioskStateRow = loaded.state;
   let notice: string | undefined;
   if (state.loan?.returning) {
@@ -86,6 +95,37 @@ export async function bootKiosk(root: HTMLElement): Promise<KioskBoot | 'damaged
       enterFullscreen();
     },
   };
+}
+
+/**
+ * A kiosk whose settings cannot be read: nothing of the patient's can be opened without them
+ * (their keys are sealed in them), so the tablet says what staff must do instead of looping on
+ * a storage error.
+ */
+async function showDamaged(root: HTMLElement): Promise<void> {
+  const lang = (navigator.language || 'en').slice(0, 2);
+  const locale = isLocale(lang) ? lang : 'en';
+  const catalog = await loadCatalog(locale);
+  document.documentElement.lang = locale;
+  document.documentElement.classList.add('kiosk');
+  root.replaceChildren();
+  render(() => (
+    <I18nProvider locale={locale} catalog={catalog}>
+      <Ready><Damaged /></Ready>
+    </I18nProvider>
+  ), root);
+}
+
+function Damaged() {
+  const { t } = useI18n();
+  return (
+    <div class="kiosk-gate">
+      <header class="kiosk-header"><h1>{t('kiosk.name')}</h1></header>
+      <main id="main" class="kiosk-main">
+        <section class="card kiosk-form"><p role="alert">{t('kiosk.home.damaged')}</p></section>
+      </main>
+    </div>
+  );
 }
 
 function GateWithNotice(props: { state: KioskStateRow; notice?: string; staffFirst: boolean; intakeLink?: string; onUnlocked: (u: Unlocked) => void }) {
