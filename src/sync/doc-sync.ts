@@ -272,17 +272,22 @@ export class DocSync {
    * have applied (it skipped them as its own echoes): catch up from the start, applying them.
    */
   private async ownHistoryAhead(expected: number): Promise<void> {
-    const { cursorHash: _old, ...s } = this.core.state;
-    const devices = Object.fromEntries(Object.entries(s.devices).map(([d, seen]) => [d, { ...seen, devSeq: 0 }]));
-    if (!(await this.core.save({ ...s, cursor: 0, snapshot: null, baselineFromSnapshot: true, devices, ownReapplyBelow: Math.max(expected, s.ownReapplyBelow ?? 0) }))) return;
-    this.subscribe(false);
+    await this.restartFromZero({ ownReapplyBelow: Math.max(expected, this.core.state.ownReapplyBelow ?? 0) });
   }
 
   private async cursorAhead(): Promise<void> {
-    const { cursorHash: _lost, ...s } = this.core.state;
+    await this.restartFromZero({}, () => { this.reupload = true; });
+  }
+
+  /**
+   * Forgets the cursor (and its hash, the known snapshot and every device's devSeq baseline)
+   * and subscribes from the start; `then` runs once that state is saved.
+   */
+  private async restartFromZero(extra: Pick<SyncDocRow, 'ownReapplyBelow'>, then?: () => void): Promise<void> {
+    const { cursorHash: _forgotten, ...s } = this.core.state;
     const devices = Object.fromEntries(Object.entries(s.devices).map(([d, seen]) => [d, { ...seen, devSeq: 0 }]));
-    if (!(await this.core.save({ ...s, cursor: 0, snapshot: null, baselineFromSnapshot: true, devices }))) return;
-    this.reupload = true;
+    if (!(await this.core.save({ ...s, ...extra, cursor: 0, snapshot: null, baselineFromSnapshot: true, devices }))) return;
+    then?.();
     this.subscribe(false);
   }
 

@@ -326,6 +326,13 @@ describe('waiting-room questionnaires on a clinic tablet', () => {
     await screenshot(page, 'intake-clinician-ana');
     await page.goto(new URL(`/patients/${circles['Ben Ortiz']}`, clinic.baseUrl).href);
     await page.getByText('No open alerts.').waitFor({ timeout: 15_000 });
+    // A questionnaire link opened on a device that is not a clinic tablet only says where it belongs.
+    await page.goto(links['Dana Ruiz']!);
+    await page.getByRole('heading', { level: 1, name: 'Questionnaire link' }).waitFor();
+    await page.getByText('This link is for the clinic’s waiting-room tablet.', { exact: false }).waitFor();
+    expect(page.url()).not.toContain('#');
+    await expectAccessible(page, 'questionnaire link elsewhere');
+    await screenshot(page, 'intake-elsewhere');
   });
 });
 

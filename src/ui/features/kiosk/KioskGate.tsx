@@ -10,6 +10,7 @@ import { LockScreen } from './LockScreen';
 import { StaffForm } from './StaffForm';
 import { IntakeMode } from './intake/IntakeMode';
 import { createLeftovers } from './intake/leftovers';
+import type { KioskSession } from '../../app-data';
 
 export interface Unlocked { key: Uint8Array; staff: boolean; state: KioskStateRow }
 
@@ -46,7 +47,9 @@ export function KioskGate(props: { initial: KioskStateRow; notice?: string; staf
 
   // Waiting-room visits the tablet still holds are sent in the background, never the one on screen.
   const [activeVisit, setActiveVisit] = createSignal<string>();
-  const leftovers = createLeftovers({ staff: false, settings: props.initial.settings, lock: () => undefined }, activeVisit);
+  // What a waiting-room visit knows of the kiosk: its settings (the crisis lines' region, the idle time).
+  const visitKiosk = (): KioskSession => ({ staff: false, settings: state().settings, lock: () => undefined });
+  const leftovers = createLeftovers(visitKiosk(), activeVisit);
 
   async function afterStaff(then: 'lend' | 'settings' | 'leave' | 'menu' | 'intake' | 'discard', pass: string) {
     if (then === 'lend') return go({ kind: 'lend-pin', pass });
@@ -192,7 +195,7 @@ export function KioskGate(props: { initial: KioskStateRow; notice?: string; staf
           <Match when={screen().kind === 'intake' && (screen() as Extract<Screen, { kind: 'intake' }>)} keyed>
             {(s) => (
               <IntakeMode
-                state={state()}
+                kiosk={visitKiosk()}
                 link={s.link}
                 onVisit={setActiveVisit}
                 onExit={() => go({ kind: 'home' })}

@@ -1,7 +1,6 @@
 import { createSignal, onMount, Show } from 'solid-js';
 import { useI18n, type MessageKey } from '../../../i18n/i18n';
 import type { KioskSession } from '../../../app-data';
-import type { KioskStateRow } from '../../../../storage/kiosk-store';
 import { decodeInvitationFragment } from '../../../../sync/invitations';
 import { newIntakeDbName } from '../../../../storage/intake-dbs';
 import type { IntakeVisit, StartError } from './intake-session';
@@ -23,14 +22,13 @@ const START_ERRORS: Record<StartError, MessageKey> = {
  * link, the patient answers, the tablet sends and forgets, and it is ready for the next one.
  * `link`: a link the tablet was opened with (its fragment), started at once.
  */
-export function IntakeMode(props: { state: KioskStateRow; link?: string; onVisit: (name: string | undefined) => void; onExit: () => void; onVisitEnded: () => void }) {
+export function IntakeMode(props: { kiosk: KioskSession; link?: string; onVisit: (name: string | undefined) => void; onExit: () => void; onVisitEnded: () => void }) {
   const { t } = useI18n();
   const [text, setText] = createSignal('');
   const [error, setError] = createSignal<MessageKey | null>(null);
   const [busy, setBusy] = createSignal(false);
   const [visit, setVisit] = createSignal<IntakeVisit>();
   const [scanning, setScanning] = createSignal(false);
-  const kiosk: KioskSession = { staff: false, settings: props.state.settings, lock: () => undefined };
   let field: HTMLTextAreaElement | undefined;
 
   async function start(link: string): Promise<void> {
@@ -43,14 +41,13 @@ export function IntakeMode(props: { state: KioskStateRow; link?: string; onVisit
     }
     const read = decodeInvitationFragment(fragmentOf(link));
     if (!read.ok) return fail('kiosk.intake.badLink');
-    if (read.value.role !== 'intake') return fail('kiosk.intake.notIntake');
     setBusy(true);
     try {
       const { startVisit } = await import('./intake-session');
       // Named before it exists, so the sender of earlier visits never opens it.
       const name = newIntakeDbName();
       props.onVisit(name);
-      const out = await startVisit(read.value, kiosk, name);
+      const out = await startVisit(read.value, props.kiosk, name);
       if (!out.ok) {
         props.onVisit(undefined);
         return fail(START_ERRORS[out.error]);
@@ -108,7 +105,7 @@ export function IntakeMode(props: { state: KioskStateRow; link?: string; onVisit
       {(v) => (
         <IntakeVisitView
           visit={v}
-          idleMs={props.state.settings.idleMinutes * 60_000}
+          idleMs={props.kiosk.settings.idleMinutes * 60_000}
           onFinished={() => {
             setVisit(undefined);
             props.onVisit(undefined);

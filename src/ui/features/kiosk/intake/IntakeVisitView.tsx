@@ -38,7 +38,7 @@ export function IntakeVisitView(props: { visit: IntakeVisit; idleMs: number; onF
   const [urgent, setUrgent] = createSignal(false);
   const [patience, setPatience] = createSignal(false);
   let heading: HTMLHeadingElement | undefined;
-  let finished = false;
+  /** Set once the visit is ending (deleted or kept): everything after that only waits for it. */
   let ending: Promise<void> | undefined;
 
   const off = props.visit.onChange(() => {
@@ -83,23 +83,21 @@ export function IntakeVisitView(props: { visit: IntakeVisit; idleMs: number; onF
   }
 
   async function checkSent(): Promise<void> {
-    if (finished || phase().kind !== 'sending') return;
-    if (claim().state === 'refused') return end('refused');
-    const waiting = await props.visit.waiting().catch(() => -1);
-    if (waiting === 0 && claim().state === 'ok') await end('sent');
+    if (ending || phase().kind !== 'sending') return;
+    const delivery = await props.visit.delivery();
+    if (delivery !== 'pending') await end(delivery);
   }
 
   /** Ends the visit once: the database goes once the relay holds it all, else it stays for later. */
   function end(outcome: 'sent' | 'kept' | 'nothing' | 'refused'): Promise<void> {
     if (ending) return ending;
-    finished = true;
     clearTimeout(patienceTimer);
     ending = (outcome === 'sent' || outcome === 'nothing' ? props.visit.wipe() : props.visit.close()).then(() => { setPhase({ kind: 'done', outcome }); });
     return ending;
   }
 
   async function send(): Promise<void> {
-    if (finished) return;
+    if (ending) return;
     if (answered() === 0) return end('nothing');
     setPhase({ kind: 'sending' });
     patienceTimer = setTimeout(() => setPatience(true), SENDING_PATIENCE_MS);

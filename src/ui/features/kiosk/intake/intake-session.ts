@@ -32,6 +32,8 @@ export interface IntakeVisit {
   claim(): VisitClaim;
   /** Changes the relay has not acknowledged yet (answers and alerts). */
   waiting(): Promise<number>;
+  /** Where the answers stand: all on the relay, never deliverable (the link was refused), or on their way. */
+  delivery(): Promise<'sent' | 'refused' | 'pending'>;
   /** Called after every change of connection, claim or acknowledgement. */
   onChange(listener: () => void): () => void;
   /** Runs the red-flag rules over this visit's answers now (a PHQ-9 item 9 alert goes out at once). */
@@ -85,6 +87,16 @@ async function openVisit(db: PacelineDB, circleId: string, kiosk: KioskSession, 
   const unsubscribe = provider.status.subscribe(notify);
   provider.start();
   const me = toBase64Url(device.publicKey);
+  const waiting = async (): Promise<number> => {
+    let total = 0;
+    for (const docClass of VISIT_DOCS) {
+      const docKey = `${circleId}/${docClass}`;
+      if (!(await getSyncDoc(db, docKey))) continue;
+      const { pending, unacked } = await countWaiting(db, docKey);
+      total += pending + unacked;
+    }
+    return total;
+  };
   const data: AppData = {
     db,
     circleId,
@@ -112,15 +124,12 @@ async function openVisit(db: PacelineDB, circleId: string, kiosk: KioskSession, 
     circleId,
     data,
     claim: () => claim,
-    async waiting() {
-      let total = 0;
-      for (const docClass of VISIT_DOCS) {
-        const docKey = `${circleId}/${docClass}`;
-        if (!(await getSyncDoc(db, docKey))) continue;
-        const { pending, unacked } = await countWaiting(db, docKey);
-        total += pending + unacked;
-      }
-      return total;
+    waiting,
+    async delivery() {
+      if (claim.state === 'refused') return 'refused';
+      // A read racing a close (the visit ended meanwhile) fails: still on its way, as far as we know.
+      const left = await waiting().catch(() => -1);
+      return left === 0 && claim.state === 'ok' ? 'sent' : 'pending';
     },
     onChange(listener) {
       listeners.add(listener);
@@ -208,10 +217,8 @@ export async function sendLeftover(name: string, kiosk: KioskSession, timeoutMs 
     };
     const check = async () => {
       if (done) return;
-      if (visit.claim().state === 'refused') return finish('refused');
-      // A read racing the timeout's close fails; the timeout has decided then.
-      const waiting = await visit.waiting().catch(() => -1);
-      if (waiting === 0) await finish('sent');
+      const delivery = await visit.delivery();
+      if (delivery !== 'pending') await finish(delivery);
     };
     const off = visit.onChange(() => void check());
     const timer = setTimeout(() => void finish('waiting'), timeoutMs);
