@@ -13,6 +13,8 @@ const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
 const server = await startServer({ port: 0, host: '127.0.0.1', staticDir: process.env.STATIC_DIR ?? resolve(import.meta.dirname, '../../dist') });
 const dirs: string[] = [];
 const contexts: BrowserContext[] = [];
+const pages: Page[] = [];
+const problems: string[] = [];
 
 async function open(): Promise<{ context: BrowserContext; page: Page }> {
   const dir = mkdtempSync(join(tmpdir(), 'paceline-webrtc-'));
@@ -28,6 +30,10 @@ async function open(): Promise<{ context: BrowserContext; page: Page }> {
   await context.grantPermissions(['camera', 'microphone'], { origin: new URL(server.url).origin });
   contexts.push(context);
   const page = context.pages()[0] ?? (await context.newPage());
+  const name = `page${contexts.length}`;
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${name} console ${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`${name} pageerror: ${e.message}`));
+  pages.push(page);
   await page.goto(server.url);
   return { context, page };
 }
@@ -72,6 +78,11 @@ try {
   result['ok'] = true;
 } catch (e) {
   result['error'] = e instanceof Error ? e.message : String(e);
+  result['problems'] = problems;
+  result['bodies'] = await Promise.all(pages.map(async (p, i) => {
+    await p.screenshot({ path: join(ARTIFACTS, `webrtc-failed-${i}.png`) }).catch(() => undefined);
+    return `${p.url()} :: ${(await p.locator('body').innerText().catch(() => '?')).slice(0, 600)}`;
+  }));
 } finally {
   await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
   await server.close();

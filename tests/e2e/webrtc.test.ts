@@ -7,12 +7,18 @@ import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+// IPv6 is off in the namespace: a link-local address appearing a second after start (DAD) made
+// Chromium abort loads in flight with ERR_NETWORK_CHANGED, leaving a page on its loading shell
+// about one run in four. The session starts only once both ends report the link up.
 const NAMESPACE_SETUP = [
+  'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6',
+  'echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6',
   'ip link set lo up',
   'ip link add v0 type veth peer name v1',
   'ip addr add 10.200.0.1/24 dev v0',
   'ip link set v0 up',
   'ip link set v1 up',
+  'for i in $(seq 50); do ip link show v0 | grep -q \'state UP\' && break; sleep 0.1; done',
   'exec node --import tsx tests/e2e/webrtc-session.ts',
 ].join(' && ');
 
