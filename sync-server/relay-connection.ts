@@ -3,12 +3,12 @@
 // thousands of idle connections; the timers live in the relay's single sweep, not here.
 
 import { WebSocket } from './ws';
-import type { KeyObject } from 'node:crypto';
 import { type Bytes, toHex } from '../src/sync/codec-bytes';
 import { writeMessage } from '../src/sync/codec';
 import { CLOSE_REASONS, type CircleId, type CloseReason, type DocId, type ErrorCode, type ErrorRef, type RelayMessage } from '../src/sync/protocol';
 import type { ServerMetrics } from './metrics';
 import { TokenBucket } from './rate-limit';
+import type { VerifyKey } from './verify';
 import { wsBinaryFrame } from './ws-frame';
 
 export type ConnectionState = 'awaiting-hello' | 'awaiting-auth' | 'authenticating' | 'ready' | 'closed';
@@ -49,7 +49,7 @@ export class Connection {
   /** devicePk in hex, computed on first use (see deviceHex). */
   private hex = '';
   /** devicePk imported for signature checks, at hello: every envelope of this connection is signed by it. */
-  verifyKey: KeyObject | null = null;
+  verifyKey: VerifyKey | null = null;
   challenge: Bytes | null = null;
   relayId = '';
   readonly openedAt: number;

@@ -25,7 +25,7 @@ import type { Connection } from './relay-connection';
 import type { CheckedEnvelope, DocService } from './relay-docs';
 import type { ResolvedRelayOptions } from './relay-options';
 import type { Subscriptions } from './relay-subscriptions';
-import { publicKeyObject, verifyWithKey } from './verify';
+import { verifyKeyOf, verifyWithKey } from './verify';
 import type { VerifyPool } from './verify-pool';
 
 const NO_HASH = new Uint8Array(0);
@@ -118,7 +118,7 @@ export class FrameHandler {
     conn.version = Math.max(...common);
     conn.devicePk = devicePk;
     // Imported once: every envelope this connection sends must be signed by this key.
-    conn.verifyKey = publicKeyObject(devicePk);
+    conn.verifyKey = verifyKeyOf(devicePk);
     conn.challenge = randomBytes(CHALLENGE_BYTES);
     conn.state = 'awaiting-auth';
     const { maxFrameBytes, maxSubscriptions, pushesPerSecond } = this.opts.limits;
@@ -205,9 +205,9 @@ export class FrameHandler {
     const signed = signedBytesOf(bytes) ?? envelopeSignedBytes(env);
     const key = conn.verifyKey;
     if (key === null) return { bytes, signed, verifying: Promise.resolve(false) };
-    if (!this.verifier || !conn.devicePk) return { bytes, signed, verifying: null };
+    if (!this.verifier) return { bytes, signed, verifying: null };
     // A pool that failed (a worker died) falls back to the inline check.
-    const verifying = this.verifier.verify(conn.devicePk, env.signature, signed).catch(() => verifyWithKey(key, env.signature, signed));
+    const verifying = this.verifier.verify(key.raw, env.signature, signed).catch(() => verifyWithKey(key, env.signature, signed));
     return { bytes, signed, verifying };
   }
 

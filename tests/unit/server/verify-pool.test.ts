@@ -1,9 +1,10 @@
 // The relay's signature checks on worker threads: the same verdicts as the inline check,
-// batches answered in order, and a closed pool refuses rather than hangs.
+// batches answered in order, and a closed pool refuses rather than hangs. The inline check
+// (libsodium here) gives OpenSSL's verdicts, which is what the clients' WebCrypto uses.
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { VerifyPool } from '../../../sync-server/verify-pool';
-import { verifyEd25519 } from '../../../sync-server/verify';
+import { VERIFY_ENGINE, verifyEd25519 } from '../../../sync-server/verify';
 
 const pools: VerifyPool[] = [];
 afterEach(async () => {
@@ -16,25 +17,58 @@ function keyPair() {
   return { raw, sign: (data: Uint8Array) => new Uint8Array(sign(null, data, privateKey)) };
 }
 
+function signedCases() {
+  const a = keyPair();
+  const b = keyPair();
+  const data = Array.from({ length: 40 }, (_, i) => new Uint8Array(200).fill(i));
+  return data.flatMap((d, i) => {
+    const good = a.sign(d);
+    const flipped = good.slice();
+    flipped[7] = (flipped[7] as number) ^ 1;
+    const highS = good.slice();
+    highS[63] = (highS[63] as number) | 0xf0;
+    return [
+      { pk: a.raw, sig: good, data: d },
+      { pk: b.raw, sig: good, data: d },
+      { pk: a.raw, sig: flipped, data: d },
+      { pk: a.raw, sig: highS, data: d },
+      { pk: a.raw, sig: good.slice(0, 63), data: d },
+      { pk: a.raw, sig: good, data: data[(i + 1) % data.length] as Uint8Array },
+    ];
+  });
+}
+
+describe('the inline check', () => {
+  it('uses libsodium on this platform and gives the same verdicts as OpenSSL', () => {
+    expect(VERIFY_ENGINE).toBe('libsodium');
+    const cases = signedCases();
+    const openssl = cases.map((c) => {
+      const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(c.pk).toString('base64url') }, format: 'jwk' });
+      try {
+        return verify(null, c.data, key, c.sig);
+      } catch {
+        return false;
+      }
+    });
+    expect(cases.map((c) => verifyEd25519(c.pk, c.sig, c.data))).toEqual(openssl);
+    expect(openssl.filter(Boolean)).toHaveLength(40);
+  });
+
+  it('refuses weak and malformed keys', () => {
+    const a = keyPair();
+    const d = new Uint8Array(10);
+    const sig = a.sign(d);
+    expect(verifyEd25519(new Uint8Array(32), sig, d)).toBe(false);
+    expect(verifyEd25519(a.raw.slice(0, 31), sig, d)).toBe(false);
+    expect(verifyEd25519(a.raw, sig, d)).toBe(true);
+  });
+});
+
 describe('VerifyPool', () => {
   it('agrees with the inline check on good, tampered and short signatures, in one batch', async () => {
     const pool = new VerifyPool(2);
     pools.push(pool);
-    const a = keyPair();
-    const b = keyPair();
-    const data = Array.from({ length: 40 }, (_, i) => new Uint8Array(200).fill(i));
-    const cases = data.flatMap((d, i) => {
-      const good = a.sign(d);
-      const flipped = good.slice();
-      flipped[7] = (flipped[7] as number) ^ 1;
-      return [
-        { pk: a.raw, sig: good, data: d },
-        { pk: b.raw, sig: good, data: d },
-        { pk: a.raw, sig: flipped, data: d },
-        { pk: a.raw, sig: good.slice(0, 63), data: d },
-        { pk: a.raw, sig: good, data: data[(i + 1) % data.length] as Uint8Array },
-      ];
-    });
+    const cases = signedCases();
     const verdicts = await Promise.all(cases.map((c) => pool.verify(c.pk, c.sig, c.data)));
     expect(verdicts).toEqual(cases.map((c) => verifyEd25519(c.pk, c.sig, c.data)));
     expect(verdicts.filter(Boolean)).toHaveLength(40);
