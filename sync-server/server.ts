@@ -9,6 +9,7 @@ import { type RelayOptions, resolveRelayOptions } from './relay-options';
 import { Signaling, type SignalingOptions } from './signaling';
 import { createMemoryStore } from './storage/memory';
 import { openSqliteStore } from './storage/sqlite';
+import { openSqliteStoreOnThread } from './storage/sqlite-thread';
 import type { RelayStore } from './storage/store';
 
 export interface ServerOptions extends RelayOptions {
@@ -18,6 +19,8 @@ export interface ServerOptions extends RelayOptions {
   staticDir: string;
   /** Folder for the relay's SQLite database. Without it (and without `store`) the relay keeps data in memory only. */
   dataDir?: string;
+  /** Runs the SQLite store on a thread of its own (default), so commits never block the event loop; false runs it inline. */
+  storeThread?: boolean;
   /** A store to use instead of opening one; the caller owns it (close() leaves it open). */
   store?: RelayStore;
   /** Default 'error' here; `npm start` passes LOG_LEVEL or 'info'. */
@@ -45,7 +48,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const log = opts.log ?? createLogger(opts.logLevel ?? 'error');
   let store = opts.store;
   if (!store && opts.dataDir) {
-    const opened = openSqliteStore(opts.dataDir);
+    const opened = opts.storeThread === false ? openSqliteStore(opts.dataDir) : await openSqliteStoreOnThread(opts.dataDir);
     if (!opened.ok) throw new Error(`Could not open the relay database: ${opened.error.message}`);
     store = opened.value;
   }

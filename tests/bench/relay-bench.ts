@@ -86,7 +86,9 @@ async function fanout(): Promise<{ config: object; relays: FanoutRelayResult[] }
     const paceline = kind.startsWith('paceline');
     // RELAY_BENCH_VERIFY_THREADS=n sets the relay's signature-check threads (default: one per core but one).
     const threads = env.RELAY_BENCH_VERIFY_THREADS === undefined ? {} : { verifyThreads: Number(env.RELAY_BENCH_VERIFY_THREADS) };
-    const relay = await spawnRelay(kind, paceline ? { relayOptions: { limits: PACELINE_LIMITS, ...threads } } : {});
+    // RELAY_BENCH_STORE_INLINE=1 runs the SQLite store on the relay's main thread (as before session 6).
+    const inline = env.RELAY_BENCH_STORE_INLINE === '1' ? { storeThread: false } : {};
+    const relay = await spawnRelay(kind, paceline ? { relayOptions: { limits: PACELINE_LIMITS, ...threads, ...inline } } : {});
     const deliveries = new Deliveries(CLIENTS, perClient, ROOM);
     const url = `ws://127.0.0.1:${relay.port}`;
     let load: LoadClients;

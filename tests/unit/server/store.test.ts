@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../../sync-server/storage/memory';
 import { openSqliteStore } from '../../../sync-server/storage/sqlite';
+import { openSqliteStoreOnThread } from '../../../sync-server/storage/sqlite-thread';
 import type { RelayStore } from '../../../sync-server/storage/store';
 import { runStoreSuite } from './store-suite';
 
@@ -34,6 +35,30 @@ runStoreSuite('sqlite', {
   },
 });
 
+// The relay's own: the same store on a thread of its own.
+const threaded = new Map<RelayStore, string>();
+async function threadAt(dir: string): Promise<RelayStore> {
+  const opened = await openSqliteStoreOnThread(dir);
+  if (!opened.ok) throw new Error(opened.error.message);
+  threaded.set(opened.value, dir);
+  return opened.value;
+}
+
+runStoreSuite('sqlite on its own thread', {
+  async open() {
+    const dir = mkdtempSync(join(tmpdir(), 'paceline-store-'));
+    dirs.push(dir);
+    return threadAt(dir);
+  },
+  async reopen(store) {
+    await store.close();
+    return threadAt(threaded.get(store) as string);
+  },
+  cleanup() {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  },
+});
+
 describe('sqlite store', () => {
   it('refuses a data directory another relay process holds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paceline-store-'));
@@ -44,6 +69,22 @@ describe('sqlite store', () => {
       await first.close();
       const third = sqliteAt(dir);
       await third.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('on its own thread: refuses a data directory in use, and a dead thread fails calls instead of hanging', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paceline-store-'));
+    try {
+      const first = await threadAt(dir);
+      expect(await openSqliteStoreOnThread(dir)).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/in use/) } });
+      await first.close();
+      const second = await threadAt(dir);
+      expect(await second.loadDoc('d1' as never)).toEqual({ head: 0, prunedThrough: 0, snapshot: null });
+      await second.close();
+      await expect(second.loadDoc('d1' as never)).rejects.toThrow(/stopped/);
+      expect(await second.commit({ memberships: [], updates: [], snapshots: [], confirmations: [], prunes: [] })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
