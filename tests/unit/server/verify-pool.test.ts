@@ -67,12 +67,32 @@ describe('the inline check', () => {
 
 describe('VerifyPool', () => {
   it('agrees with the inline check on good, tampered and short signatures, in one batch', async () => {
-    const pool = new VerifyPool(2);
+    const pool = new VerifyPool(2, false);
     pools.push(pool);
     const cases = signedCases();
     const verdicts = await Promise.all(cases.map((c) => pool.verify(c.pk, c.sig, c.data)));
     expect(verdicts).toEqual(cases.map((c) => verifyEd25519(c.pk, c.sig, c.data)));
     expect(verdicts.filter(Boolean)).toHaveLength(40);
+  });
+
+  it('checks a few signatures on the main thread while it is idle, and hands a burst to the workers', async () => {
+    const pool = new VerifyPool(1);
+    pools.push(pool);
+    const cases = signedCases();
+    const one = cases[0] as (typeof cases)[number];
+    const bad = cases[2] as (typeof cases)[number];
+    // Idle for longer than the pool's measuring window.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await Promise.all([pool.verify(one.pk, one.sig, one.data), pool.verify(bad.pk, bad.sig, bad.data)])).toEqual([true, false]);
+    expect(pool.counts).toEqual({ inline: 2, worker: 0 });
+    const verdicts = await Promise.all(cases.map((c) => pool.verify(c.pk, c.sig, c.data)));
+    expect(verdicts).toEqual(cases.map((c) => verifyEd25519(c.pk, c.sig, c.data)));
+    expect(pool.counts.worker).toBe(cases.length);
+
+    const always = new VerifyPool(1, false);
+    pools.push(always);
+    expect(await always.verify(one.pk, one.sig, one.data)).toBe(true);
+    expect(always.counts).toEqual({ inline: 0, worker: 1 });
   });
 
   it('a closed pool refuses new checks', async () => {
