@@ -6,68 +6,55 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../../sync-server/storage/memory';
 import { openSqliteStore } from '../../../sync-server/storage/sqlite';
 import { openSqliteStoreOnThread } from '../../../sync-server/storage/sqlite-thread';
-import type { RelayStore } from '../../../sync-server/storage/store';
+import type { RelayStore, StoreError } from '../../../sync-server/storage/store';
+import type { Result } from '../../../src/sync/protocol';
 import { runStoreSuite } from './store-suite';
 
 runStoreSuite('memory', { open: async () => createMemoryStore() });
 
 const dirs: string[] = [];
 const stores = new Map<RelayStore, string>();
-function sqliteAt(dir: string): RelayStore {
-  const opened = openSqliteStore(dir);
+/** The store a Result-returning opener gives for dir, remembered for reopen. */
+async function openedAt(dir: string, open: (dir: string) => Result<RelayStore, StoreError> | Promise<Result<RelayStore, StoreError>>): Promise<RelayStore> {
+  const opened = await open(dir);
   if (!opened.ok) throw new Error(opened.error.message);
   stores.set(opened.value, dir);
   return opened.value;
 }
-
-runStoreSuite('sqlite', {
-  async open() {
-    const dir = mkdtempSync(join(tmpdir(), 'paceline-store-'));
-    dirs.push(dir);
-    return sqliteAt(dir);
-  },
-  async reopen(store) {
-    await store.close();
-    return sqliteAt(stores.get(store) as string);
-  },
-  cleanup() {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  },
-});
-
+const sqliteAt = (dir: string) => openedAt(dir, openSqliteStore);
 // The relay's own: the same store on a thread of its own.
-const threaded = new Map<RelayStore, string>();
-async function threadAt(dir: string): Promise<RelayStore> {
-  const opened = await openSqliteStoreOnThread(dir);
-  if (!opened.ok) throw new Error(opened.error.message);
-  threaded.set(opened.value, dir);
-  return opened.value;
+const threadAt = (dir: string) => openedAt(dir, openSqliteStoreOnThread);
+
+/** The shared suite for a store kept in a data directory, reopened from the same directory. */
+function runDurableSuite(name: string, at: (dir: string) => Promise<RelayStore>): void {
+  runStoreSuite(name, {
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'paceline-store-'));
+      dirs.push(dir);
+      return at(dir);
+    },
+    async reopen(store) {
+      await store.close();
+      return at(stores.get(store) as string);
+    },
+    cleanup() {
+      for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
+  });
 }
 
-runStoreSuite('sqlite on its own thread', {
-  async open() {
-    const dir = mkdtempSync(join(tmpdir(), 'paceline-store-'));
-    dirs.push(dir);
-    return threadAt(dir);
-  },
-  async reopen(store) {
-    await store.close();
-    return threadAt(threaded.get(store) as string);
-  },
-  cleanup() {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  },
-});
+runDurableSuite('sqlite', sqliteAt);
+runDurableSuite('sqlite on its own thread', threadAt);
 
 describe('sqlite store', () => {
   it('refuses a data directory another relay process holds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paceline-store-'));
     try {
-      const first = sqliteAt(dir);
+      const first = await sqliteAt(dir);
       const second = openSqliteStore(dir);
       expect(second).toMatchObject({ ok: false, error: { code: 'unavailable' } });
       await first.close();
-      const third = sqliteAt(dir);
+      const third = await sqliteAt(dir);
       await third.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
