@@ -21,17 +21,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as WsModule from 'ws';
+import { type LoopDelay, loopDelayMonitor } from './fanout';
 import { type ServerOptions, startServer } from '../../sync-server/server';
 
 export type RelayKind = 'bare' | 'yws' | 'paceline-memory' | 'paceline-sqlite';
 
 /** Orchestrator -> relay. */
-export type RelayCommand = { type: 'usage'; gc?: boolean } | { type: 'stop' };
+/** `resetLoopDelay` starts a new event-loop delay window (a step's start); usage reports the window so far. */
+export type RelayCommand = { type: 'usage'; gc?: boolean; resetLoopDelay?: boolean } | { type: 'stop' };
 
 /** Relay -> orchestrator. */
 export type RelayReport =
   | { type: 'ready'; port: number; pid: number; detail: string }
-  | { type: 'usage'; cpu: NodeJS.CpuUsage; memory: NodeJS.MemoryUsage; at: number; connections: number; subscriptions: number };
+  | { type: 'usage'; cpu: NodeJS.CpuUsage; memory: NodeJS.MemoryUsage; at: number; connections: number; subscriptions: number; loopDelay: LoopDelay };
 
 interface Running {
   port: number;
@@ -141,6 +143,7 @@ async function startPaceline(durable: boolean): Promise<Running> {
 }
 
 const send = (msg: RelayReport) => process.send?.(msg);
+const loop = loopDelayMonitor();
 const gc = (globalThis as { gc?: () => void }).gc;
 
 const kind = process.argv[2] as RelayKind;
@@ -148,7 +151,8 @@ const running = await (kind === 'bare' ? startBare() : kind === 'yws' ? startYws
 process.on('message', (cmd: RelayCommand) => {
   if (cmd.type === 'usage') {
     if (cmd.gc && gc) for (let i = 0; i < 3; i++) gc();
-    send({ type: 'usage', cpu: process.cpuUsage(), memory: process.memoryUsage(), at: performance.now() + performance.timeOrigin, ...running.counts() });
+    send({ type: 'usage', cpu: process.cpuUsage(), memory: process.memoryUsage(), at: performance.now() + performance.timeOrigin, ...running.counts(), loopDelay: loop.read() });
+    if (cmd.resetLoopDelay) loop.reset();
   } else if (cmd.type === 'stop') {
     // The orchestrator waits for this process to exit.
     void running.close().finally(() => process.exit(0));

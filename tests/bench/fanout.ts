@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 // The fan-out load driver, the same for every relay: N clients in rooms of R, each sending
 // at a fixed rate per step; latency is send -> receipt at each OTHER member of the room
 // (an echo to the sender is not a delivery). One scheduler tick (about 1 ms) sends every
@@ -23,6 +24,22 @@ export interface LoadClients {
 
 /** Called by the load clients for each message received: who sent it, its n, and (Yjs) the send time it carries. */
 export type OnDelivery = (receiver: number, sender: number, n: number, sentAt?: number) => void;
+
+/** How late the process's event loop ran its timers (1 ms resolution): main-thread stalls, in ms. */
+export interface LoopDelay {
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** Event-loop delay of this process since the last reset. */
+export function loopDelayMonitor(): { read(): LoopDelay; reset(): void } {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  return {
+    read: () => ({ p99Ms: h.count ? h.percentile(99) / 1e6 : 0, maxMs: h.count ? h.max / 1e6 : 0 }),
+    reset: () => h.reset(),
+  };
+}
 
 export interface Step {
   rate: number;
@@ -52,6 +69,9 @@ export interface StepResult {
   loadCpuPercent: number;
   /** Everything else on the machine while sending (other processes, the kernel's share not billed to these two), % of one core. */
   otherCpuPercent: number;
+  /** Event-loop delay while sending: the relay process's and this load generator's. */
+  relayLoopDelay?: LoopDelay;
+  loadLoopDelay: LoopDelay;
   /** Time after the last send until the last delivery arrived (or the drain limit). */
   drainMs: number;
   /** Differences of the relay's counters over the step (FanoutRun.probe). */
@@ -149,10 +169,12 @@ export async function runSteps(run: FanoutRun, steps: Step[]): Promise<StepResul
   const { clients, deliveries, load, relay } = run;
   const sentCount = new Int32Array(clients);
   const results: StepResult[] = [];
+  const loadLoop = loopDelayMonitor();
   for (const [index, step] of steps.entries()) {
     deliveries.begin(index);
     const probed = await run.probe?.();
-    const relayBefore = await relay.usage();
+    const relayBefore = await relay.usage(false, true);
+    loadLoop.reset();
     const loadBefore = process.cpuUsage();
     const machineBefore = machineBusyMs();
     const interval = 1000 / step.rate;
@@ -182,6 +204,7 @@ export async function runSteps(run: FanoutRun, steps: Step[]): Promise<StepResul
     }
     const sendEnd = performance.now();
     const loadWindow = process.cpuUsage(loadBefore);
+    const loadLoopDelay = loadLoop.read();
     const machineAtEnd = machineBusyMs();
     const relayAtEnd = await relay.usage();
     const expected = deliveries.expectedFor(sent);
@@ -215,6 +238,8 @@ export async function runSteps(run: FanoutRun, steps: Step[]): Promise<StepResul
           ? Number.NaN
           : Math.max(0, ((machineAtEnd - machineBefore) / (sendEnd - start)) * 100 - loadCpuPercent - cpuPercent(relayBefore, relayAtEnd)),
       drainMs,
+      ...(relayAtEnd.loopDelay && { relayLoopDelay: relayAtEnd.loopDelay }),
+      loadLoopDelay,
       ...(relayStats && { relayStats }),
     });
   }

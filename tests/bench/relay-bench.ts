@@ -138,6 +138,8 @@ function printFanout(runs: FanoutRelayResult[]): void {
   for (const r of rs) {
     const extra = [r.note, r.late ? `${r.late} deliveries arrived after their step` : '', Object.keys(r.errors).length ? `client saw ${JSON.stringify(r.errors)}` : ''].filter(Boolean);
     console.log(`   ${NAMES[r.kind]}${ROUNDS > 1 ? ` #${r.round}` : ''}: ${r.detail}${extra.length ? `; ${extra.join('; ')}` : ''}`);
+    const delays = r.steps.map((s) => `${s.ratePerClient}/s ${s.relayLoopDelay ? `${f(s.relayLoopDelay.p99Ms)}/${f(s.relayLoopDelay.maxMs, 0)}` : '-'} | ${f(s.loadLoopDelay.p99Ms)}/${f(s.loadLoopDelay.maxMs, 0)}`);
+    console.log(`      event-loop delay p99/max ms (relay | load generator): ${delays.join('; ')}`);
     for (const s of r.steps) {
       const st = s.relayStats;
       if (!st) continue;

@@ -17,7 +17,7 @@ export interface RelayProcess {
   /** The fd limit the relay process runs with. */
   fdLimit: number;
   /** CPU time and memory now (after three forced GCs when gc is set). */
-  usage(gc?: boolean): Promise<Usage>;
+  usage(gc?: boolean, resetLoopDelay?: boolean): Promise<Usage>;
   stop(): Promise<void>;
 }
 
@@ -69,10 +69,10 @@ export async function spawnRelay(kind: RelayKind, opts: SpawnOptions = {}): Prom
     pid: ready.pid,
     detail: ready.detail,
     fdLimit,
-    usage: (gc = false) =>
+    usage: (gc = false, resetLoopDelay = false) =>
       new Promise<Usage>((resolve) => {
         waiters.push(resolve);
-        command({ type: 'usage', gc });
+        command({ type: 'usage', gc, resetLoopDelay });
       }),
     stop: async () => {
       if (child.exitCode === null) command({ type: 'stop' });
