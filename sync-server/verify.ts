@@ -13,7 +13,8 @@
 // WebCrypto spends ~70 µs of main-thread time per call on argument handling, and
 // node:crypto's callback form costs more in the round trip to the libuv pool than the check
 // itself. Pushes are checked on worker threads of our own, in batches (verify-pool.ts); the
-// inline check serves a relay without spare cores and the pool's fallback. The handshake
+// inline check serves a relay without spare cores, the pool's fallback, and the few checks
+// the pool leaves to an idle main thread. The handshake
 // and membership chains keep using the shared code; they are rare.
 
 import { type KeyObject, createPublicKey, verify } from 'node:crypto';

@@ -9,10 +9,9 @@
 // the only writer, so a second relay on the same data directory must fail to open rather
 // than interleave seqs. (It also means no -shm file: readers share this one connection.)
 //
-// better-sqlite3 is synchronous: a commit blocks the event loop for its fsync. Frames that
-// arrive meanwhile wait in socket buffers and join the next batch, which is what group
-// commit wants; a worker-thread writer would let verification overlap the fsync, if a
-// benchmark ever shows the need.
+// better-sqlite3 is synchronous: a commit blocks its thread for the fsync. The relay
+// therefore runs this store on a thread of its own (sqlite-thread.ts); writes that arrive
+// meanwhile join the next batch, which is what group commit wants.
 
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';

@@ -154,6 +154,22 @@ async function settled(...devices: Device[]): Promise<void> {
   }, 'devices to converge with empty outboxes');
 }
 
+/**
+ * A phone and a caregiver's tablet that shared one diary entry through a relay on disk, which
+ * was then backed up (a restore later goes back to this point).
+ */
+async function sharedThenBackedUp(): Promise<{ disk: Awaited<ReturnType<typeof restorableRelay>>; relay: RunningServer; phone: Device; tablet: Device; first: ReturnType<typeof diary> }> {
+  const disk = await restorableRelay();
+  const phone = await patient(disk.relay.url, await deviceFromSeed(1));
+  const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', disk.relay.url);
+  phone.provider.start();
+  tablet.provider.start();
+  const first = diary('2026-11-10T08:00:00.000Z', 3);
+  unwrap(await phone.store.put(first));
+  await settled(phone, tablet);
+  return { disk, relay: await disk.backUp(), phone, tablet, first };
+}
+
 describe('the client against the real relay', () => {
   it('offline edits on all sides converge once everyone connects', async () => {
     const relay = await relayOn(createMemoryStore());
@@ -303,16 +319,9 @@ describe('the client against the real relay', () => {
   });
 
   it('a relay restored from an older backup is noticed (cursor-ahead): devices catch up from zero and upload their state as a snapshot', async () => {
-    const disk = await restorableRelay();
-    let relay = disk.relay;
-    const phone = await patient(relay.url, await deviceFromSeed(1));
-    const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url);
-    phone.provider.start();
-    tablet.provider.start();
-    const before = diary('2026-11-10T08:00:00.000Z', 3);
-    unwrap(await phone.store.put(before));
-    await settled(phone, tablet);
-    relay = await disk.backUp();
+    const shared = await sharedThenBackedUp();
+    const { disk, phone, tablet, first: before } = shared;
+    let relay = shared.relay;
     const after = { ...diary('2026-11-11T08:00:00.000Z', 4), enteredBy: 'caregiver' as const };
     unwrap(await tablet.store.put(after));
     await settled(phone, tablet);
@@ -340,16 +349,9 @@ describe('the client against the real relay', () => {
   }, 20_000);
 
   it('a relay restored from an older backup and written to past a device\'s cursor before it comes back: the cursor\'s hash does not match, and it catches up from zero', async () => {
-    const disk = await restorableRelay();
-    let relay = disk.relay;
-    const phone = await patient(relay.url, await deviceFromSeed(1));
-    const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url);
-    phone.provider.start();
-    tablet.provider.start();
-    const before = diary('2026-11-10T08:00:00.000Z', 3);
-    unwrap(await phone.store.put(before));
-    await settled(phone, tablet);
-    relay = await disk.backUp();
+    const shared = await sharedThenBackedUp();
+    const { disk, phone, tablet, first: before } = shared;
+    let relay = shared.relay;
     // Acknowledged at seq k, then lost with the restore below.
     const lost = diary('2026-11-11T08:00:00.000Z', 4);
     unwrap(await phone.store.put(lost));
@@ -397,16 +399,9 @@ describe('the client against the real relay', () => {
   }, 20_000);
 
   it('a relay restored from a backup that lacks acknowledged pushes: the device renumbers its outbox (seq-gap with the expected devSeq) and shares again', async () => {
-    const disk = await restorableRelay();
-    let relay = disk.relay;
-    const phone = await patient(relay.url, await deviceFromSeed(1));
-    const tablet = await member(phone, await deviceFromSeed(2), 'caregiver', relay.url);
-    phone.provider.start();
-    tablet.provider.start();
-    const first = diary('2026-11-10T08:00:00.000Z', 3);
-    unwrap(await phone.store.put(first));
-    await settled(phone, tablet);
-    relay = await disk.backUp();
+    const shared = await sharedThenBackedUp();
+    const { disk, phone, tablet, first } = shared;
+    let relay = shared.relay;
     // Acknowledged as devSeq n, then lost with the restore below.
     const lost = diary('2026-11-11T08:00:00.000Z', 4);
     unwrap(await phone.store.put(lost));

@@ -113,6 +113,16 @@ export function IntakeVisitView(props: { visit: IntakeVisit; idleMs: number; onF
     props.onFinished();
   }
 
+  /** The end of a visit's last screen: give the tablet back; the button readies it for the next person. */
+  const HandBack = () => (
+    <>
+      <p>{t('kiosk.intake.handBack')}</p>
+      <div class="actions kiosk-stack">
+        <button type="button" class="button primary big" onClick={() => void leave()}>{t('kiosk.intake.next')}</button>
+      </div>
+    </>
+  );
+
   const next = (index: number) => (index + 1 < VISIT_INSTRUMENTS.length ? setPhase({ kind: 'question', index: index + 1 }) : void send());
   const total = VISIT_INSTRUMENTS.length;
 
@@ -186,10 +196,7 @@ export function IntakeVisitView(props: { visit: IntakeVisit; idleMs: number; onF
                 <Show when={connection()}>{(c) => <p class={c().tone} role="status">{c().text}</p>}</Show>
                 <Show when={patience() || !online()}>
                   <p>{t('kiosk.intake.waitingOffline')}</p>
-                  <p>{t('kiosk.intake.handBack')}</p>
-                  <div class="actions kiosk-stack">
-                    <button type="button" class="button primary big" onClick={() => void leave()}>{t('kiosk.intake.next')}</button>
-                  </div>
+                  <HandBack />
                 </Show>
               </section>
             </Match>
@@ -202,10 +209,7 @@ export function IntakeVisitView(props: { visit: IntakeVisit; idleMs: number; onF
                   <Show when={urgent()}>
                     <CrisisPanel intro={t('kiosk.intake.crisisIntro')} region={props.visit.data.kiosk?.settings.region} />
                   </Show>
-                  <p>{t('kiosk.intake.handBack')}</p>
-                  <div class="actions kiosk-stack">
-                    <button type="button" class="button primary big" onClick={() => void leave()}>{t('kiosk.intake.next')}</button>
-                  </div>
+                  <HandBack />
                 </section>
               )}
             </Match>
