@@ -62,31 +62,36 @@ export class Gauge implements Metric {
   }
 }
 
-/** A histogram with fixed upper bounds (seconds or counts). */
+/** A histogram with fixed upper bounds (seconds or counts), optionally split by labels. */
 export class Histogram implements Metric {
-  private readonly counts: number[];
-  private sum = 0;
-  private count = 0;
+  private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
+  private readonly keys = new WeakMap<Labels, string>();
   constructor(
     readonly name: string,
     readonly help: string,
     private readonly bounds: readonly number[],
-  ) {
-    this.counts = bounds.map(() => 0);
-  }
+  ) {}
 
-  /** Records one observation. */
-  observe(value: number): void {
-    this.sum += value;
-    this.count++;
-    for (let i = 0; i < this.bounds.length; i++) if (value <= (this.bounds[i] as number)) this.counts[i] = (this.counts[i] as number) + 1;
+  /** Records one observation (labels: a fixed vocabulary, passed as a constant object). */
+  observe(value: number, labels: Labels = NO_LABELS): void {
+    let key = labels === NO_LABELS ? '' : this.keys.get(labels);
+    if (key === undefined) this.keys.set(labels, (key = labelText(labels)));
+    let s = this.series.get(key);
+    if (!s) this.series.set(key, (s = { labels, counts: this.bounds.map(() => 0), sum: 0, count: 0 }));
+    s.sum += value;
+    s.count++;
+    for (let i = 0; i < this.bounds.length; i++) if (value <= (this.bounds[i] as number)) s.counts[i] = (s.counts[i] as number) + 1;
   }
 
   /** The exposition lines of this metric. */
   render(): string[] {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    this.bounds.forEach((b, i) => lines.push(`${this.name}_bucket{le="${b}"} ${this.counts[i]}`));
-    lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum}`, `${this.name}_count ${this.count}`);
+    if (this.series.size === 0) this.series.set('', { labels: NO_LABELS, counts: this.bounds.map(() => 0), sum: 0, count: 0 });
+    for (const [key, s] of this.series) {
+      const withLe = (le: string) => labelText({ ...s.labels, le });
+      this.bounds.forEach((b, i) => lines.push(`${this.name}_bucket${withLe(String(b))} ${s.counts[i]}`));
+      lines.push(`${this.name}_bucket${withLe('+Inf')} ${s.count}`, `${this.name}_sum${key} ${s.sum}`, `${this.name}_count${key} ${s.count}`);
+    }
     return lines;
   }
 }
@@ -107,6 +112,9 @@ export class Registry {
   }
 }
 
+/** Bucket bounds in seconds for the relay's latencies: fine below 10 ms, where a relay's p99 should be. */
+const LATENCY_BOUNDS = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 1];
+
 /** Every metric the relay and the signaling server record. */
 export interface ServerMetrics {
   registry: Registry;
@@ -120,6 +128,7 @@ export interface ServerMetrics {
   bytesOut: Counter;
   commitSeconds: Histogram;
   commitWrites: Histogram;
+  pushStages: Histogram;
   signalingMessages: Counter;
 }
 
@@ -137,9 +146,16 @@ export function createMetrics(gauges: { connections(): number; subscriptions(): 
     bytesIn: registry.add(new Counter('paceline_relay_received_bytes_total', 'Bytes of relay frames received.')),
     bytesOut: registry.add(new Counter('paceline_relay_sent_bytes_total', 'Bytes of relay frames sent.')),
     commitSeconds: registry.add(
-      new Histogram('paceline_relay_store_commit_seconds', 'Duration of one durable store transaction (group commit).', [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]),
+      new Histogram('paceline_relay_store_commit_seconds', 'Duration of one durable store transaction (group commit).', LATENCY_BOUNDS),
     ),
     commitWrites: registry.add(new Histogram('paceline_relay_store_commit_writes', 'Writes per store transaction.', [1, 2, 5, 10, 20, 50, 100, 500])),
+    pushStages: registry.add(
+      new Histogram(
+        'paceline_relay_push_seconds',
+        'Time from receiving a push frame to the end of each stage: its signature verdict (check), the ledger decision (decided), and its acknowledgement after the durable commit and fan-out (acked).',
+        LATENCY_BOUNDS,
+      ),
+    ),
     signalingMessages: registry.add(new Counter('paceline_signaling_messages_total', 'Signaling messages handled, by type.')),
   };
   registry.add(new Gauge('paceline_relay_connections', 'Open relay connections.', gauges.connections));

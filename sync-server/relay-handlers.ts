@@ -31,6 +31,10 @@ import type { VerifyPool } from './verify-pool';
 const NO_HASH = new Uint8Array(0);
 const STORED = { result: 'stored' } as const;
 const DUPLICATE = { result: 'duplicate' } as const;
+// Where a push's time goes, from its frame to its ack (paceline_relay_push_seconds).
+const STAGE_CHECK = { stage: 'check' } as const;
+const STAGE_DECIDED = { stage: 'decided' } as const;
+const STAGE_ACKED = { stage: 'acked' } as const;
 
 const CLIENT_TYPES = new Set<Message['type']>(['hello', 'auth', 'subscribe', 'unsubscribe', 'push', 'snapshot', 'snapshot-confirm', 'membership', 'ephemeral']);
 const isClientMessage = (m: Message): m is ClientMessage => CLIENT_TYPES.has(m.type);
@@ -155,8 +159,13 @@ export class FrameHandler {
         // The signature check starts now, on a worker thread when there is one, so the frames a
         // connection pipelines are checked together and their pushes still commit together.
         if (msg.type === 'push' && header.type === 'update') {
+          const received = performance.now();
           const signing = this.startCheck(conn, msg.envelope, frame);
-          return this.enqueue(conn, msg, async () => this.push(conn, await this.check(conn, { ...msg.envelope, header }, signing, true), refOf(msg)));
+          return this.enqueue(conn, msg, async () => {
+            const checked = await this.check(conn, { ...msg.envelope, header }, signing, true);
+            this.metrics.pushStages.observe((performance.now() - received) / 1000, STAGE_CHECK);
+            return this.push(conn, checked, refOf(msg), received);
+          });
         }
         if (msg.type === 'snapshot' && header.type === 'snapshot') {
           const signing = this.startCheck(conn, msg.envelope, frame);
@@ -225,8 +234,9 @@ export class FrameHandler {
     return { env, bytes, hash: withHash ? envelopeHashOf(signed) : NO_HASH, signatureOk, refusal: null };
   }
 
-  private async push(conn: Connection, checked: CheckedEnvelope<UpdateHeader>, ref: ErrorRef | undefined): Promise<void> {
+  private async push(conn: Connection, checked: CheckedEnvelope<UpdateHeader>, ref: ErrorRef | undefined, received: number): Promise<void> {
     const decision = await this.docs.push(checked, conn.deviceHex);
+    this.metrics.pushStages.observe((performance.now() - received) / 1000, STAGE_DECIDED);
     if (!decision.ok) {
       const { code, message, expectedDevSeq } = decision.error;
       this.metrics.pushesRejected.inc({ code });
@@ -243,6 +253,7 @@ export class FrameHandler {
       }
       this.metrics.pushes.inc(duplicate ? DUPLICATE : STORED);
       conn.send(ackFrame(conn.version, docId, devSeq, seq));
+      this.metrics.pushStages.observe((performance.now() - received) / 1000, STAGE_ACKED);
     });
   }
 

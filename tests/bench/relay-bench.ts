@@ -27,7 +27,7 @@ import { Deliveries, type LoadClients, type Step, type StepResult, messagesPerCl
 import { runIdleMemory, type IdleMemoryResult } from './idle-memory';
 import { connectPacelineClients, sealSupply } from './paceline-load-client';
 import { makeCircles } from './paceline-wire';
-import { fdLimits, readPacelineCounters, spawnRelay } from './relay-process';
+import { fdLimits, pushStageQuantileMs, readPacelineCounters, spawnRelay } from './relay-process';
 import { connectYjsClients } from './yjs-ws-client';
 
 const env = process.env;
@@ -145,7 +145,9 @@ function printFanout(runs: FanoutRelayResult[]): void {
       if (!st) continue;
       const commits = st.commits ?? 0;
       const other = Object.entries(st).filter(([k]) => k.startsWith('closed') || k.startsWith('refused'));
+      const stage = (name: string) => [0.5, 0.99].map((q) => pushStageQuantileMs(st, name, q)).map((ms) => (ms === null ? '-' : ms === Infinity ? '>1000' : f(ms))).join('/');
       console.log(`      ${s.ratePerClient}/s: ${commits} group commits, ${f((st.commitWrites ?? 0) / Math.max(1, commits), 1)} writes and ${f(((st.commitSeconds ?? 0) * 1000) / Math.max(1, commits), 2)} ms each; ${st.pushesStored ?? 0} pushes stored${other.length ? `; relay ${JSON.stringify(Object.fromEntries(other))}` : ''}`);
+      console.log(`         inside the relay, from a push's frame to (p50/p99 ms, bucket bounds): signature verdict ${stage('check')}, ledger decision ${stage('decided')}, ack after commit and fan-out ${stage('acked')}; one group commit ${stage('commit')}`);
     }
   }
   const kinds = [...new Set(rs.map((r) => r.kind))];

@@ -89,7 +89,7 @@ export function cpuPercent(a: Usage, b: Usage): number {
   return (us / 1000 / (b.at - a.at)) * 100;
 }
 
-/** A few counters of a Paceline relay's /metrics: group commits, pushes stored, bytes sent, closes and refusals by reason. */
+/** A few counters of a Paceline relay's /metrics: group commits, pushes stored, bytes sent, closes and refusals by reason, and the push-stage histogram's buckets ('push <stage> le <bound>'). */
 export async function readPacelineCounters(port: number): Promise<Record<string, number>> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const out: Record<string, number> = {};
@@ -105,8 +105,27 @@ export async function readPacelineCounters(port: number): Promise<Record<string,
     if (!m) continue;
     const [, name = '', labels = '', value = '0'] = m;
     const label = /"([^"]*)"/.exec(labels)?.[1] ?? '';
+    const stage = name === 'paceline_relay_push_seconds_bucket' ? /stage="([a-z]+)",le="([^"]+)"/.exec(labels) : null;
+    if (stage) out[`push ${stage[1]} le ${stage[2]}`] = Number(value);
+    if (name === 'paceline_relay_store_commit_seconds_bucket') out[`push commit le ${label}`] = Number(value);
     const key = names[name + labels] ?? names[name] ?? (name === 'paceline_relay_closes_total' && label ? `closed ${label}` : name === 'paceline_relay_pushes_rejected_total' && label ? `refused ${label}` : null);
     if (key) out[key] = Number(value);
   }
   return out;
+}
+
+/**
+ * A quantile of one push stage (check, decided, acked) from the differences of its histogram
+ * buckets over a step: the upper bound of the bucket it falls in, in ms (null: no pushes).
+ */
+export function pushStageQuantileMs(stats: Record<string, number>, stage: string, q: number): number | null {
+  const prefix = `push ${stage} le `;
+  const buckets = Object.entries(stats)
+    .filter(([k]) => k.startsWith(prefix))
+    .map(([k, n]) => ({ le: k.slice(prefix.length) === '+Inf' ? Infinity : Number(k.slice(prefix.length)), n }))
+    .sort((a, b) => a.le - b.le);
+  const total = buckets.at(-1)?.n ?? 0;
+  if (total === 0) return null;
+  const hit = buckets.find((b) => b.n >= q * total);
+  return hit ? hit.le * 1000 : null;
 }

@@ -33,10 +33,15 @@ describe('relay operations', () => {
     expect(text).toMatch(/^paceline_relay_received_bytes_total \d+$/m);
     expect(text).toMatch(/^paceline_relay_sent_bytes_total \d+$/m);
     expect(text).toMatch(/^paceline_signaling_topics 0$/m);
+    // Where the stored push's time went: one observation per stage; the refused one is only checked and decided.
+    expect(text).toMatch(/^paceline_relay_push_seconds_count\{stage="check"\} 2$/m);
+    expect(text).toMatch(/^paceline_relay_push_seconds_count\{stage="decided"\} 2$/m);
+    expect(text).toMatch(/^paceline_relay_push_seconds_count\{stage="acked"\} 1$/m);
+    expect(text).toMatch(/^paceline_relay_push_seconds_bucket\{stage="acked",le="1"\} 1$/m);
     // No circle, document or device id anywhere.
     expect(text).not.toContain(circle.circleId);
     expect(text).not.toMatch(/[0-9a-f]{64}/);
-    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^[a-z_]+(\{[a-z]+="[A-Za-z0-9+.-]+"\})? [0-9.e+-]+$/);
+    for (const line of text.split('\n').filter((l) => l && !l.startsWith('#'))) expect(line).toMatch(/^[a-z_]+(\{[a-z]+="[A-Za-z0-9+.-]+"(,[a-z]+="[A-Za-z0-9+.-]+")*\})? [0-9.e+-]+$/);
   });
 
   it('answers storage-unavailable when a commit fails, and recovers with a gap-free seq', async () => {
