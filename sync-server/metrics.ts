@@ -62,6 +62,23 @@ export class Gauge implements Metric {
   }
 }
 
+/** A counter kept elsewhere and read when scraped, one series per label value. */
+export class ReadCounter implements Metric {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly label: string,
+    private readonly read: () => Readonly<Record<string, number>>,
+  ) {}
+
+  /** The exposition lines of this metric. */
+  render(): string[] {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    for (const [value, n] of Object.entries(this.read())) lines.push(`${this.name}${labelText({ [this.label]: value })} ${n}`);
+    return lines;
+  }
+}
+
 /** A histogram with fixed upper bounds (seconds or counts), optionally split by labels. */
 export class Histogram implements Metric {
   private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();

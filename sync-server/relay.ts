@@ -9,7 +9,7 @@ import { DocLedgers } from './doc-ledger';
 import { GroupCommitter } from './group-commit';
 import type { Logger } from './log';
 import { MembershipCache } from './membership-cache';
-import type { ServerMetrics } from './metrics';
+import { ReadCounter, type ServerMetrics } from './metrics';
 import { Connection, type ConnectionHost, RelaySocket } from './relay-connection';
 import { DocService } from './relay-docs';
 import { FrameHandler } from './relay-handlers';
@@ -77,6 +77,10 @@ export class Relay implements ConnectionHost {
     subscriptions = new Subscriptions(store, ledgers, memberships, this.docs, options, log);
     this.subscriptions = subscriptions;
     this.verifier = options.verifyThreads > 0 ? new VerifyPool(options.verifyThreads) : null;
+    const verifier = this.verifier;
+    if (verifier) {
+      metrics.registry.add(new ReadCounter('paceline_relay_signature_checks_total', "Envelope signature checks by the pool, by where they ran: on the relay's main thread or on a worker.", 'thread', () => verifier.counts));
+    }
     this.frames = new FrameHandler(options, this.docs, memberships, subscriptions, metrics, log, this.now, this.verifier);
     this.wss = new WebSocketServer({
       noServer: true,

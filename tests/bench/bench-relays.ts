@@ -24,7 +24,7 @@ import type * as WsModule from 'ws';
 import { type LoopDelay, loopDelayMonitor } from './fanout';
 import { type ServerOptions, startServer } from '../../sync-server/server';
 
-export type RelayKind = 'bare' | 'yws' | 'paceline-memory' | 'paceline-sqlite';
+export type RelayKind = 'bare' | 'yws' | 'paceline-memory' | 'paceline-sqlite' | 'paceline-sqlite-main';
 
 /** Orchestrator -> relay. */
 /** `resetLoopDelay` starts a new event-loop delay window (a step's start); usage reports the window so far. */
@@ -120,8 +120,8 @@ function listen(http: ReturnType<typeof createServer>, detail: string, counts: R
   });
 }
 
-async function startPaceline(durable: boolean): Promise<Running> {
-  const extra = JSON.parse(process.env.BENCH_RELAY_OPTIONS ?? '{}') as Partial<ServerOptions>;
+async function startPaceline(durable: boolean, storeThread = true): Promise<Running> {
+  const extra = { ...(JSON.parse(process.env.BENCH_RELAY_OPTIONS ?? '{}') as Partial<ServerOptions>), ...(!storeThread && { storeThread }) };
   const data = durable ? mkdtempSync(join(tmpdir(), 'paceline-bench-relay-')) : null;
   const server = await startServer({
     port: 0,
@@ -133,7 +133,7 @@ async function startPaceline(durable: boolean): Promise<Running> {
   });
   return {
     port: Number(new URL(server.url).port),
-    detail: `Paceline relay, ${server.store.kind} store${data ? ' (WAL, synchronous=FULL, group commit) in a temporary directory' : ''}`,
+    detail: `Paceline relay, ${server.store.kind} store${data ? ` (WAL, synchronous=FULL, group commit) in a temporary directory, on ${extra.storeThread === false ? 'the main thread' : 'a thread of its own'}` : ''}`,
     counts: () => ({ connections: server.relay.connections.size, subscriptions: server.relay.subscriptions.count }),
     close: async () => {
       await server.close();
@@ -147,7 +147,7 @@ const loop = loopDelayMonitor();
 const gc = (globalThis as { gc?: () => void }).gc;
 
 const kind = process.argv[2] as RelayKind;
-const running = await (kind === 'bare' ? startBare() : kind === 'yws' ? startYws() : kind === 'paceline-memory' ? startPaceline(false) : kind === 'paceline-sqlite' ? startPaceline(true) : Promise.reject(new Error(`unknown relay kind ${kind}`)));
+const running = await (kind === 'bare' ? startBare() : kind === 'yws' ? startYws() : kind === 'paceline-memory' ? startPaceline(false) : kind === 'paceline-sqlite' ? startPaceline(true) : kind === 'paceline-sqlite-main' ? startPaceline(true, false) : Promise.reject(new Error(`unknown relay kind ${kind}`)));
 process.on('message', (cmd: RelayCommand) => {
   if (cmd.type === 'usage') {
     if (cmd.gc && gc) for (let i = 0; i < 3; i++) gc();

@@ -67,7 +67,7 @@ console.log(`Load average at start: ${environment.loadAverageAtStart.join(' ')} 
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
-const NAMES: Record<RelayKind, string> = { bare: 'bare ws (upper bound)', yws: '@y/websocket-server', 'paceline-memory': 'Paceline, memory store', 'paceline-sqlite': 'Paceline, SQLite store' };
+const NAMES: Record<RelayKind, string> = { bare: 'bare ws (upper bound)', yws: '@y/websocket-server', 'paceline-memory': 'Paceline, memory store', 'paceline-sqlite': 'Paceline, SQLite store', 'paceline-sqlite-main': 'Paceline, SQLite, main' };
 
 interface FanoutRelayResult {
   kind: RelayKind;
@@ -147,7 +147,7 @@ function printFanout(runs: FanoutRelayResult[]): void {
       const other = Object.entries(st).filter(([k]) => k.startsWith('closed') || k.startsWith('refused'));
       const stage = (name: string) => [0.5, 0.99].map((q) => pushStageQuantileMs(st, name, q)).map((ms) => (ms === null ? '-' : ms === Infinity ? '>1000' : f(ms))).join('/');
       console.log(`      ${s.ratePerClient}/s: ${commits} group commits, ${f((st.commitWrites ?? 0) / Math.max(1, commits), 1)} writes and ${f(((st.commitSeconds ?? 0) * 1000) / Math.max(1, commits), 2)} ms each; ${st.pushesStored ?? 0} pushes stored${other.length ? `; relay ${JSON.stringify(Object.fromEntries(other))}` : ''}`);
-      console.log(`         inside the relay, from a push's frame to (p50/p99 ms, bucket bounds): signature verdict ${stage('check')}, ledger decision ${stage('decided')}, ack after commit and fan-out ${stage('acked')}; one group commit ${stage('commit')}`);
+      console.log(`         inside the relay, from a push's frame to (p50/p99 ms, bucket bounds): signature verdict ${stage('check')}, ledger decision ${stage('decided')}, ack after commit and fan-out ${stage('acked')}; one group commit ${stage('commit')}; signatures checked on the main thread ${f((100 * (st['checks on main'] ?? 0)) / Math.max(1, (st['checks on main'] ?? 0) + (st['checks on worker'] ?? 0)), 0)}%`);
     }
   }
   const kinds = [...new Set(rs.map((r) => r.kind))];

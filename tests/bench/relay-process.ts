@@ -107,6 +107,7 @@ export async function readPacelineCounters(port: number): Promise<Record<string,
     const label = /"([^"]*)"/.exec(labels)?.[1] ?? '';
     const stage = name === 'paceline_relay_push_seconds_bucket' ? /stage="([a-z]+)",le="([^"]+)"/.exec(labels) : null;
     if (stage) out[`push ${stage[1]} le ${stage[2]}`] = Number(value);
+    if (name === 'paceline_relay_signature_checks_total') out[`checks on ${label}`] = Number(value);
     if (name === 'paceline_relay_store_commit_seconds_bucket') out[`push commit le ${label}`] = Number(value);
     const key = names[name + labels] ?? names[name] ?? (name === 'paceline_relay_closes_total' && label ? `closed ${label}` : name === 'paceline_relay_pushes_rejected_total' && label ? `refused ${label}` : null);
     if (key) out[key] = Number(value);

@@ -75,24 +75,43 @@ describe('VerifyPool', () => {
     expect(verdicts.filter(Boolean)).toHaveLength(40);
   });
 
-  it('checks a few signatures on the main thread while it is idle, and hands a burst to the workers', async () => {
+  it('checks what it has time for on the main thread, and hands a burst and a busy time to the workers', async () => {
     const pool = new VerifyPool(1);
     pools.push(pool);
     const cases = signedCases();
     const one = cases[0] as (typeof cases)[number];
     const bad = cases[2] as (typeof cases)[number];
-    // Idle for longer than the pool's measuring window.
+    const expected = cases.map((c) => verifyEd25519(c.pk, c.sig, c.data));
+    // Idle for longer than the pool's measuring window: a turn's few checks stay here.
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(await Promise.all([pool.verify(one.pk, one.sig, one.data), pool.verify(bad.pk, bad.sig, bad.data)])).toEqual([true, false]);
-    expect(pool.counts).toEqual({ inline: 2, worker: 0 });
-    const verdicts = await Promise.all(cases.map((c) => pool.verify(c.pk, c.sig, c.data)));
-    expect(verdicts).toEqual(cases.map((c) => verifyEd25519(c.pk, c.sig, c.data)));
-    expect(pool.counts.worker).toBe(cases.length);
+    expect(pool.counts).toEqual({ main: 2, worker: 0 });
+    // A burst of 280 in one turn: about 1 ms of them here, the rest on the worker, every verdict right.
+    expect(await Promise.all(cases.map((c) => pool.verify(c.pk, c.sig, c.data)))).toEqual(expected);
+    const burstInline = pool.counts.main - 2;
+    expect(burstInline).toBeGreaterThan(0);
+    expect(burstInline).toBeLessThan(cases.length / 4);
+    expect(pool.counts.worker).toBe(cases.length - burstInline);
+
+    // A main thread busy for a whole window leaves its checks to the worker.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await pool.verify(one.pk, one.sig, one.data)).toBe(true);
+    const busyUntil = performance.now() + 120;
+    while (performance.now() < busyUntil);
+    const before = { ...pool.counts };
+    expect(await Promise.all(cases.slice(0, 7).map((c) => pool.verify(c.pk, c.sig, c.data)))).toEqual(expected.slice(0, 7));
+    expect(pool.counts).toEqual({ main: before.main, worker: before.worker + 7 });
 
     const always = new VerifyPool(1, false);
     pools.push(always);
     expect(await always.verify(one.pk, one.sig, one.data)).toBe(true);
-    expect(always.counts).toEqual({ inline: 0, worker: 1 });
+    expect(always.counts).toEqual({ main: 0, worker: 1 });
+
+    // No worker threads (a one-core machine): every check inline.
+    const none = new VerifyPool(0);
+    pools.push(none);
+    expect(await Promise.all(cases.map((c) => none.verify(c.pk, c.sig, c.data)))).toEqual(expected);
+    expect(none.counts).toEqual({ main: cases.length, worker: 0 });
   });
 
   it('a closed pool refuses new checks', async () => {
