@@ -61,6 +61,38 @@ describe('sqlite store', () => {
     }
   });
 
+  it('on its own thread: a batch hands over whole, with byte fields that are views into a larger buffer and writes of every kind', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paceline-store-'));
+    try {
+      const store = await threadAt(dir);
+      const circleId = '01HZY3J6Q8W8X7V5T4S3R2Q1P0' as never;
+      const docId = `${circleId}.journal` as never;
+      // As the relay has them: keys, hashes and envelopes decoded in place from one socket buffer.
+      const socket = new Uint8Array(64 * 1024).map((_, i) => (i * 7) & 0xff);
+      const pk = socket.subarray(100, 132);
+      const updates = Array.from({ length: 40 }, (_, i) => ({
+        docId,
+        seq: i + 1,
+        devicePk: pk,
+        devSeq: i + 1,
+        keyEpoch: 3,
+        hash: socket.subarray(200 + i, 232 + i),
+        envelope: socket.subarray(1000 + 300 * i, 1000 + 300 * i + 150 + i),
+        receivedAt: 1_700_000_000_000 + i,
+      }));
+      const membership = { circleId, version: 1, link: socket.subarray(5, 55), ownerPk: pk };
+      expect(await store.commit({ memberships: [membership], updates, snapshots: [], confirmations: [], prunes: [] })).toEqual({ ok: true, value: undefined });
+      expect(await store.loadCircle(circleId)).toEqual({ ownerPk: new Uint8Array(pk), links: [new Uint8Array(membership.link)] });
+      expect(await store.readUpdates(docId, 1, 1 << 20)).toEqual(updates.map((u) => ({ seq: u.seq, envelope: new Uint8Array(u.envelope) })));
+      expect(await store.findUpdate(docId, new Uint8Array(pk), 40)).toEqual({ seq: 40, hash: new Uint8Array(updates[39]?.hash as Uint8Array) });
+      expect(await store.loadDevice(docId, new Uint8Array(pk))).toEqual({ lastDevSeq: 40, keyEpoch: 3, seals: 40 });
+      expect(await store.loadDoc(docId)).toMatchObject({ head: 40 });
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('on its own thread: refuses a data directory in use, and a dead thread fails calls instead of hanging', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'paceline-store-'));
     try {
