@@ -12,9 +12,10 @@
 //
 // Environment (for short runs while developing; the defaults are the full run, ~8 min):
 //   RELAY_BENCH_QUICK=1            20 clients, 1 s steps, 500 idle connections (written to the temp dir)
-//   RELAY_BENCH_PHASES=fanout,catchup,idle     RELAY_BENCH_RELAYS=bare,yws,paceline-memory,paceline-sqlite
+//   RELAY_BENCH_PHASES=fanout,catchup,idle     RELAY_BENCH_RELAYS=bare,yws,paceline-memory,paceline-sqlite[,paceline-sqlite-main]
 //   RELAY_BENCH_CLIENTS, RELAY_BENCH_STEP_SECONDS, RELAY_BENCH_ROUNDS, RELAY_BENCH_IDLE   override one setting
 //   RELAY_BENCH_VERIFY_THREADS=n, RELAY_BENCH_STORE_INLINE=1   the Paceline relay's signature threads, SQLite on the main thread
+//   (paceline-sqlite-main: a relay with SQLite on its main thread, next to the default one in the same run)
 //   RELAY_BENCH_RELAY_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/relay-prof'   node flags for the relay processes
 // Benchmarks report; they never fail on noise.
 
@@ -88,7 +89,10 @@ async function fanout(): Promise<{ config: object; relays: FanoutRelayResult[] }
   const supply = relays.some((k) => k.startsWith('paceline')) ? await sealSupply(circles, perClient) : null;
   if (supply) console.log(`   Pre-sealed ${CLIENTS} x ${perClient} envelopes in ${f(supply.sealMs / 1000)} s (Yjs update ${f(supply.plaintextBytes, 0)} B -> push frame ${f(supply.envelopeBytes + 2, 0)} B).`);
   const out: FanoutRelayResult[] = [];
-  for (let round = 1; round <= ROUNDS; round++) for (const kind of relays) {
+  // Each round starts with the next relay: the one that runs right after another one's load
+  // was seen to fare differently (an A/A test of one relay in two places differed 2x in p99).
+  const order = (round: number) => relays.map((_, i) => relays[(i + round - 1) % relays.length] as RelayKind);
+  for (let round = 1; round <= ROUNDS; round++) for (const kind of order(round)) {
     const paceline = kind.startsWith('paceline');
     // RELAY_BENCH_VERIFY_THREADS=n sets the relay's signature-check threads (default: one per core but one).
     const threads = env.RELAY_BENCH_VERIFY_THREADS === undefined ? {} : { verifyThreads: Number(env.RELAY_BENCH_VERIFY_THREADS) };
