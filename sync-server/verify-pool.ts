@@ -39,6 +39,9 @@ const WINDOW_MS = 50;
 /** A check's cost on the main thread before any was measured (libsodium on the bench VM). */
 const INITIAL_CHECK_MS = 0.06;
 
+/** Verdicts per message back from a worker (see the worker's loop). */
+const RESULT_CHUNK = 8;
+
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createPublicKey, verify } = require('node:crypto');
@@ -62,8 +65,11 @@ const check = sodium
 // (uint32, little-endian) and the signed bytes.
 parentPort.on('message', (batch) => {
   const buf = Buffer.from(batch.buf);
-  const out = new Uint8Array(batch.count);
   let at = 0;
+  // Verdicts go back every RESULT_CHUNK checks, so the first pushes of a large batch need
+  // not wait for its last.
+  let from = 0;
+  let out = new Uint8Array(Math.min(${RESULT_CHUNK}, batch.count));
   for (let i = 0; i < batch.count; i++) {
     const wellFormed = buf[at] === 1;
     const pk = buf.subarray(at + 1, at + 33);
@@ -72,12 +78,16 @@ parentPort.on('message', (batch) => {
     const data = buf.subarray(at + 101, at + 101 + n);
     at += 101 + n;
     try {
-      out[i] = wellFormed && check({ pk, sig, data }) ? 1 : 0;
+      out[i - from] = wellFormed && check({ pk, sig, data }) ? 1 : 0;
     } catch {
-      out[i] = 0;
+      out[i - from] = 0;
+    }
+    if (i + 1 - from === out.length) {
+      parentPort.postMessage({ id: batch.id, from, out }, [out.buffer]);
+      from = i + 1;
+      out = new Uint8Array(Math.min(${RESULT_CHUNK}, batch.count - from));
     }
   }
-  parentPort.postMessage({ id: batch.id, out }, [out.buffer]);
 });
 `;
 
@@ -108,7 +118,11 @@ function pack(items: Item[]): ArrayBuffer {
   }
   return buf;
 }
-interface Waiting { resolve: (ok: boolean[]) => void; reject: (e: unknown) => void }
+interface Waiting {
+  /** Answers the batch's checks from..from + ok.length; true when that was the last of them. */
+  resolve: (from: number, ok: Uint8Array) => boolean;
+  reject: (e: unknown) => void;
+}
 
 /** Checks signatures on worker threads; a relay without spare cores gets none and checks inline. */
 export class VerifyPool {
@@ -135,11 +149,9 @@ export class VerifyPool {
   constructor(threads: number, private readonly inlineWhenIdle = true) {
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sodiumPath: SODIUM_PATH } });
-      worker.on('message', (msg: { id: number; out: Uint8Array }) => {
+      worker.on('message', (msg: { id: number; from: number; out: Uint8Array }) => {
         const w = this.waiting.get(msg.id);
-        if (!w) return;
-        this.waiting.delete(msg.id);
-        w.resolve([...msg.out].map((b) => b === 1));
+        if (w?.resolve(msg.from, msg.out)) this.waiting.delete(msg.id);
       });
       worker.on('error', (e) => this.failAll(e));
       // Workers do not keep the process alive: the relay's sockets and timers do.
@@ -194,8 +206,13 @@ export class VerifyPool {
     for (let start = 0; start < rest.length; start += per) {
       const part = rest.slice(start, start + per);
       const id = ++this.batchId;
+      let left = part.length;
       this.waiting.set(id, {
-        resolve: (ok) => part.forEach((p, i) => p.resolve(ok[i] === true)),
+        resolve: (from, ok) => {
+          ok.forEach((v, i) => part[from + i]?.resolve(v === 1));
+          return (left -= ok.length) <= 0;
+        },
+        // Checks already answered stay answered: a promise settles once.
         reject: (e) => part.forEach((p) => p.reject(e)),
       });
       const worker = this.workers[this.next++ % this.workers.length] as Worker;
