@@ -12,6 +12,38 @@ import { runStoreSuite } from './store-suite';
 
 runStoreSuite('memory', { open: async () => createMemoryStore() });
 
+describe('memory store', () => {
+  it('keeps envelopes read before its buffer grew intact, and after a prune still knows the pruned pushes by devSeq', async () => {
+    const store = createMemoryStore();
+    const docId = '01HZY3J6Q8W8X7V5T4S3R2Q1P0.journal' as never;
+    const pk = new Uint8Array(32).fill(9);
+    const envelope = (seq: number) => new Uint8Array(300 + (seq % 7)).fill(seq & 0xff);
+    const hash = (seq: number) => new Uint8Array(32).fill((seq * 3) & 0xff);
+    const commit = (from: number, to: number) =>
+      store.commit({
+        memberships: [],
+        updates: Array.from({ length: to - from + 1 }, (_, i) => ({ docId, seq: from + i, devicePk: pk, devSeq: from + i, keyEpoch: 0, hash: hash(from + i), envelope: envelope(from + i), receivedAt: 1 })),
+        snapshots: [],
+        confirmations: [],
+        prunes: [],
+      });
+    expect(await commit(1, 10)).toEqual({ ok: true, value: undefined });
+    const early = await store.readUpdates(docId, 1, 1 << 20);
+    // Hundreds of kilobytes more: the buffer grows several times under the views read above.
+    for (let from = 11; from <= 2000; from += 90) await commit(from, Math.min(from + 89, 2000));
+    expect(early).toEqual(Array.from({ length: 10 }, (_, i) => ({ seq: i + 1, envelope: envelope(i + 1) })));
+    expect(await store.readUpdates(docId, 1, 1 << 30)).toEqual(Array.from({ length: 2000 }, (_, i) => ({ seq: i + 1, envelope: envelope(i + 1) })));
+
+    expect(await store.commit({ memberships: [], updates: [], snapshots: [], confirmations: [], prunes: [{ docId, throughSeq: 1500 }] })).toEqual({ ok: true, value: undefined });
+    expect(await store.readUpdates(docId, 1, 1 << 30)).toEqual([]);
+    expect(await store.readUpdates(docId, 1501, 1 << 30)).toEqual(Array.from({ length: 500 }, (_, i) => ({ seq: i + 1501, envelope: envelope(i + 1501) })));
+    // Pruned envelopes are gone, but a retransmission of one is still recognized.
+    expect(await store.findUpdate(docId, pk, 700)).toEqual({ seq: 700, hash: hash(700) });
+    expect((await commit(2001, 2001)).ok).toBe(true);
+    expect((await store.readUpdates(docId, 2001, 1 << 20))[0]?.envelope).toEqual(envelope(2001));
+  });
+});
+
 const dirs: string[] = [];
 const stores = new Map<RelayStore, string>();
 /** The store a Result-returning opener gives for dir, remembered for reopen. */
