@@ -2,10 +2,20 @@
 // transaction is still committing, goes into ONE store transaction. All of its waiters are
 // answered when that transaction is durable, so one fsync acknowledges many pushes.
 //
-// Transactions run strictly one after another, in the order writes were added. The relay
-// assigns seqs in memory when it adds a write, so batch N+1 may build on batch N: if N
-// fails, the batch that gathered while N ran fails with it, and onFailure lets the relay
-// drop its in-memory view and reload it from the store.
+// Transactions are applied strictly one after another, in the order writes were added, and
+// answered in that order. The relay assigns seqs in memory when it adds a write, so batch
+// N+1 may build on batch N: if N fails, the batch that gathered while N ran fails with it,
+// and onFailure lets the relay drop its in-memory view and reload it from the store.
+//
+// Pipelining: a batch of nothing but updates goes to the store while an earlier batch of
+// nothing but updates is still committing (at most MAX_IN_FLIGHT), instead of waiting for
+// that one's answer to come back first. The store applies them in order (the SQLite thread
+// takes one call at a time), so this saves the hand-back to the main thread and the
+// previous fan-out from every batch's wait. Should the earlier one fail, the later one
+// still cannot break an invariant: its seqs (and devSeqs, per document) continue the
+// earlier batch's, so the store refuses it as a gap, and what it wrote in other documents
+// stands on its own. Memberships, snapshots, confirmations and prunes, whose checks read
+// state an earlier batch may change, wait for every earlier batch.
 
 import type { Result } from '../src/sync/protocol';
 import { type RelayStore, type StoreError, type WriteBatch, emptyBatch, isEmptyBatch } from './storage/store';
@@ -32,10 +42,19 @@ export interface GroupCommitHooks {
 
 const writesIn = (b: WriteBatch) => b.memberships.length + b.updates.length + b.snapshots.length + b.confirmations.length + b.prunes.length;
 
-/** Batches writes into one durable transaction at a time, in order. */
+/** Batches in flight at once (see the pipelining note above). */
+const MAX_IN_FLIGHT = 2;
+
+const onlyUpdates = (b: WriteBatch) => b.memberships.length + b.snapshots.length + b.confirmations.length + b.prunes.length === 0;
+
+/** Batches writes into durable transactions, applied and answered in order. */
 export class GroupCommitter {
   private next: Pending | null = null;
-  private running: Promise<void> | null = null;
+  private inFlight = 0;
+  /** In-flight batches that hold more than updates (nothing may overtake their answer). */
+  private inFlightOther = 0;
+  /** Settles once every dispatched batch was answered; answers go out in dispatch order. */
+  private answered: Promise<void> = Promise.resolve();
   private scheduled = false;
 
   constructor(
@@ -55,14 +74,20 @@ export class GroupCommitter {
 
   /** Resolves when every write added so far has been committed (or has failed). */
   async flushed(): Promise<void> {
-    while (this.running || this.next || this.scheduled) {
-      if (this.running) await this.running;
+    while (this.inFlight > 0 || this.next || this.scheduled) {
+      if (this.inFlight > 0) await this.answered;
       else await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
+  /** Whether the gathering batch may go to the store now. */
+  private mayDispatch(): boolean {
+    if (this.inFlight === 0) return true;
+    return this.inFlight < MAX_IN_FLIGHT && this.inFlightOther === 0 && this.next !== null && onlyUpdates(this.next.batch);
+  }
+
   private schedule(): void {
-    if (this.running || this.scheduled) return;
+    if (this.scheduled || !this.mayDispatch()) return;
     this.scheduled = true;
     // setImmediate, not a microtask: let every frame that arrived in this turn join the batch.
     setImmediate(() => {
@@ -73,12 +98,23 @@ export class GroupCommitter {
 
   private runNext(): void {
     const pending = this.next;
-    if (!pending || this.running) return;
+    if (!pending || !this.mayDispatch()) return;
     this.next = null;
-    this.running = this.commit(pending).finally(() => {
-      this.running = null;
-      if (this.next) this.schedule();
-    });
+    const other = !onlyUpdates(pending.batch);
+    this.inFlight++;
+    if (other) this.inFlightOther++;
+    const started = performance.now();
+    const result: Promise<Result<void, StoreError>> = isEmptyBatch(pending.batch)
+      ? Promise.resolve({ ok: true, value: undefined })
+      : this.store.commit(pending.batch).catch((e: unknown) => ({ ok: false as const, error: { code: 'unavailable' as const, message: String(e) } }));
+    this.answered = this.answered
+      .then(() => result)
+      .then((r) => this.answer(pending, r, started))
+      .finally(() => {
+        this.inFlight--;
+        if (other) this.inFlightOther--;
+        if (this.next) this.schedule();
+      });
   }
 
   private guard(hook: () => void): void {
@@ -89,11 +125,7 @@ export class GroupCommitter {
     }
   }
 
-  private async commit(pending: Pending): Promise<void> {
-    const started = performance.now();
-    const result: Result<void, StoreError> = isEmptyBatch(pending.batch)
-      ? { ok: true, value: undefined }
-      : await this.store.commit(pending.batch).catch((e: unknown) => ({ ok: false as const, error: { code: 'unavailable' as const, message: String(e) } }));
+  private answer(pending: Pending, result: Result<void, StoreError>, started: number): void {
     this.hooks.onCommit?.((performance.now() - started) / 1000, writesIn(pending.batch), result.ok);
     if (!result.ok) {
       // Writes gathered while this one ran were built on its state: they fail with it.
