@@ -28,8 +28,8 @@ import { SODIUM_PATH, verifyEd25519 } from './verify';
  * - At most INLINE_MAX_TURN_MS of checks in one turn (about 20), so a burst does not hold up
  *   the frames, commits and fan-out of everyone else; the rest of the burst goes to workers.
  *
- * Relay bench, SQLite store, 200 clients: at 20 updates/s 50-90% of checks ran inline, and
- * the signature stage's p99 inside the relay fell from 5-7.5 ms to 2-5 ms; at 50/s 0-4%
+ * Relay bench, SQLite store, 200 clients: at 20 updates/s 50-95% of checks ran inline, and
+ * the signature stage's p99 inside the relay fell from 5-7.5 ms to 2-5 ms; at 50/s 0-7%
  * did. A target of 0.7, without the smoothing in inlineShare, overloaded the main thread
  * at 50/s.
  */
