@@ -2,9 +2,10 @@
 // libsodium on the bench machine (100-160 µs with OpenSSL), which caps a relay that checks
 // on its main thread at 10,000-20,000 pushes a second while fan-out, commits and sockets
 // wait. Here the main thread checks what its spare time allows and hands the rest over, in
-// batches gathered within one turn of the event loop, for other cores to check. The same check as verify.ts (libsodium
-// through sodium-native, or node:crypto where it cannot load); keys arrive already vetted
-// (the connection's key was checked at hello, where weak keys are refused).
+// batches gathered within one turn of the event loop, for other cores to check. The same
+// check as verify.ts (libsodium through sodium-native, or node:crypto where it cannot
+// load); keys arrive already vetted (the connection's key was checked at hello, where weak
+// keys are refused).
 //
 // The worker is plain JavaScript evaluated from a string, so it runs the same under tsx (dev,
 // tests) and from any build, with no loader of its own.
