@@ -12,10 +12,11 @@
 // that one's answer to come back first. The store applies them in order (the SQLite thread
 // takes one call at a time), so this saves the hand-back to the main thread and the
 // previous fan-out from every batch's wait. Should the earlier one fail, the later one
-// still cannot break an invariant: its seqs (and devSeqs, per document) continue the
-// earlier batch's, so the store refuses it as a gap, and what it wrote in other documents
-// stands on its own. Memberships, snapshots, confirmations and prunes, whose checks read
-// state an earlier batch may change, wait for every earlier batch.
+// still cannot break an invariant: in a document both touch, its seqs continue the earlier
+// batch's, so the store refuses the whole later batch as a gap; a later batch that touches
+// only other documents is valid on its own and commits. Memberships, snapshots,
+// confirmations and prunes, whose checks read state an earlier batch may change, wait for
+// every earlier batch.
 
 import type { Result } from '../src/sync/protocol';
 import { type RelayStore, type StoreError, type WriteBatch, emptyBatch, isEmptyBatch } from './storage/store';
