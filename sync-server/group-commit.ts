@@ -46,7 +46,7 @@ const writesIn = (b: WriteBatch) => b.memberships.length + b.updates.length + b.
 /** Batches in flight at once (see the pipelining note above). */
 const MAX_IN_FLIGHT = 2;
 
-const onlyUpdates = (b: WriteBatch) => b.memberships.length + b.snapshots.length + b.confirmations.length + b.prunes.length === 0;
+const onlyUpdates = (b: WriteBatch) => writesIn(b) === b.updates.length;
 
 /** Batches writes into durable transactions, applied and answered in order. */
 export class GroupCommitter {

@@ -17,11 +17,18 @@ interface Metric {
 
 const NO_LABELS: Labels = Object.freeze({});
 
+// Counted on every frame: label sets that are constants are rendered to text once.
+const keys = new WeakMap<Labels, string>();
+/** The series key of a label set: its exposition text ('' without labels). */
+function seriesKey(labels: Labels): string {
+  let key = keys.get(labels);
+  if (key === undefined) keys.set(labels, (key = labelText(labels)));
+  return key;
+}
+
 /** A monotonically increasing count, optionally split by labels. */
 export class Counter implements Metric {
   private readonly values = new Map<string, number>();
-  // Counted on every frame: label sets that are constants are rendered to text once.
-  private readonly keys = new WeakMap<Labels, string>();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -29,8 +36,7 @@ export class Counter implements Metric {
 
   /** Adds n (default 1) to the series with these labels (none: the unlabelled series). */
   inc(labels: Labels = NO_LABELS, n = 1): void {
-    let key = labels === NO_LABELS ? '' : this.keys.get(labels);
-    if (key === undefined) this.keys.set(labels, (key = labelText(labels)));
+    const key = seriesKey(labels);
     this.values.set(key, (this.values.get(key) ?? 0) + n);
   }
 
@@ -81,8 +87,8 @@ export class ReadCounter implements Metric {
 
 /** A histogram with fixed upper bounds (seconds or counts), optionally split by labels. */
 export class Histogram implements Metric {
-  private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-  private readonly keys = new WeakMap<Labels, string>();
+  /** Per series, observations per bucket (the last one above every bound); cumulated when rendered. */
+  private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number }>();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -91,23 +97,25 @@ export class Histogram implements Metric {
 
   /** Records one observation (labels: a fixed vocabulary, passed as a constant object). */
   observe(value: number, labels: Labels = NO_LABELS): void {
-    let key = labels === NO_LABELS ? '' : this.keys.get(labels);
-    if (key === undefined) this.keys.set(labels, (key = labelText(labels)));
+    const key = seriesKey(labels);
     let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { labels, counts: this.bounds.map(() => 0), sum: 0, count: 0 }));
+    if (!s) this.series.set(key, (s = { labels, counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0 }));
     s.sum += value;
-    s.count++;
-    for (let i = 0; i < this.bounds.length; i++) if (value <= (this.bounds[i] as number)) s.counts[i] = (s.counts[i] as number) + 1;
+    let i = 0;
+    while (i < this.bounds.length && value > (this.bounds[i] as number)) i++;
+    s.counts[i] = (s.counts[i] as number) + 1;
   }
 
   /** The exposition lines of this metric. */
   render(): string[] {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    if (this.series.size === 0) this.series.set('', { labels: NO_LABELS, counts: this.bounds.map(() => 0), sum: 0, count: 0 });
-    for (const [key, s] of this.series) {
+    const series = this.series.size > 0 ? this.series : new Map([['', { labels: NO_LABELS, counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0 }]]);
+    for (const [key, s] of series) {
       const withLe = (le: string) => labelText({ ...s.labels, le });
-      this.bounds.forEach((b, i) => lines.push(`${this.name}_bucket${withLe(String(b))} ${s.counts[i]}`));
-      lines.push(`${this.name}_bucket${withLe('+Inf')} ${s.count}`, `${this.name}_sum${key} ${s.sum}`, `${this.name}_count${key} ${s.count}`);
+      let cumulative = 0;
+      this.bounds.forEach((b, i) => lines.push(`${this.name}_bucket${withLe(String(b))} ${(cumulative += s.counts[i] as number)}`));
+      const count = cumulative + (s.counts[this.bounds.length] as number);
+      lines.push(`${this.name}_bucket${withLe('+Inf')} ${count}`, `${this.name}_sum${key} ${s.sum}`, `${this.name}_count${key} ${count}`);
     }
     return lines;
   }

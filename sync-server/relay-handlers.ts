@@ -163,7 +163,7 @@ export class FrameHandler {
           const signing = this.startCheck(conn, msg.envelope, frame);
           return this.enqueue(conn, msg, async () => {
             const checked = await this.check(conn, { ...msg.envelope, header }, signing, true);
-            this.metrics.pushStages.observe((performance.now() - received) / 1000, STAGE_CHECK);
+            this.stageDone(received, STAGE_CHECK);
             return this.push(conn, checked, refOf(msg), received);
           });
         }
@@ -236,7 +236,7 @@ export class FrameHandler {
 
   private async push(conn: Connection, checked: CheckedEnvelope<UpdateHeader>, ref: ErrorRef | undefined, received: number): Promise<void> {
     const decision = await this.docs.push(checked, conn.deviceHex);
-    this.metrics.pushStages.observe((performance.now() - received) / 1000, STAGE_DECIDED);
+    this.stageDone(received, STAGE_DECIDED);
     if (!decision.ok) {
       const { code, message, expectedDevSeq } = decision.error;
       this.metrics.pushesRejected.inc({ code });
@@ -253,7 +253,7 @@ export class FrameHandler {
       }
       this.metrics.pushes.inc(duplicate ? DUPLICATE : STORED);
       conn.send(ackFrame(conn.version, docId, devSeq, seq));
-      this.metrics.pushStages.observe((performance.now() - received) / 1000, STAGE_ACKED);
+      this.stageDone(received, STAGE_ACKED);
     });
   }
 
@@ -316,6 +316,11 @@ export class FrameHandler {
       // Subscribers of the circle already got it from the commit's fan-out.
       if (!conn.inCircle(circleId)) this.subscriptions.sendMembership(conn, circle);
     });
+  }
+
+  /** Records that a push received at `received` (performance.now()) reached the end of a stage. */
+  private stageDone(received: number, stage: typeof STAGE_CHECK | typeof STAGE_DECIDED | typeof STAGE_ACKED): void {
+    this.metrics.pushStages.observe((performance.now() - received) / 1000, stage);
   }
 
   /** Runs a reply once a write settles; nothing awaits it, so a failure (a bug) is logged here. */

@@ -136,9 +136,8 @@ export class VerifyPool {
   private closed = false;
   private elu = performance.eventLoopUtilization();
   private windowStart = performance.now();
-  /** Time spent on inline checks in the current window, and what the window allows. */
+  /** Time spent on inline checks in the current window. */
   private inlineMs = 0;
-  private budgetMs = INLINE_TARGET_UTILIZATION * WINDOW_MS;
   /** The main thread's busy share without its checks, smoothed (see inlineShare). */
   private other = 0;
   /** One inline check's cost, a moving average. */
@@ -233,12 +232,12 @@ export class VerifyPool {
       // Rising at once, falling slowly: one quiet window must not invite a flood of checks.
       const other = Math.max(0, busy - this.inlineMs / elapsed);
       this.other = Math.max(other, (this.other + other) / 2);
-      this.budgetMs = Math.max(0, INLINE_TARGET_UTILIZATION - this.other) * WINDOW_MS;
       this.elu = current;
       this.windowStart = now;
       this.inlineMs = 0;
     }
-    const affordable = Math.min(this.budgetMs - this.inlineMs, INLINE_MAX_TURN_MS) / this.checkMs;
+    const budgetMs = Math.max(0, INLINE_TARGET_UTILIZATION - this.other) * WINDOW_MS;
+    const affordable = Math.min(budgetMs - this.inlineMs, INLINE_MAX_TURN_MS) / this.checkMs;
     return Math.max(0, Math.min(queued, Math.floor(affordable)));
   }
 

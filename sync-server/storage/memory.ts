@@ -59,11 +59,10 @@ class ByteLog {
 }
 
 interface DocRow {
-  head: number;
   prunedThrough: number;
   /** Envelopes by seq (entry i holds seq i + 1; seqs are gap-free from 1), pruned ones dropped. */
   envelopes: ByteLog;
-  /** Envelope hashes by seq, all of them: kept after pruning for duplicate detection. */
+  /** Envelope hashes by seq, all of them (kept after pruning for duplicate detection): its length is the head. */
   hashes: ByteLog;
   /** Per device (hex), devSeq -> seq. */
   byDevSeq: Map<string, Map<number, number>>;
@@ -91,7 +90,7 @@ export function createMemoryStore(): RelayStore {
   const docOrNew = (docId: DocId): DocRow => {
     let row = docs.get(docId);
     if (!row) {
-      row = { head: 0, prunedThrough: 0, envelopes: new ByteLog(), hashes: new ByteLog(), byDevSeq: new Map(), devices: new Map(), snapshots: [] };
+      row = { prunedThrough: 0, envelopes: new ByteLog(), hashes: new ByteLog(), byDevSeq: new Map(), devices: new Map(), snapshots: [] };
       docs.set(docId, row);
     }
     return row;
@@ -109,7 +108,7 @@ export function createMemoryStore(): RelayStore {
     const heads = new Map<DocId, number>();
     const devSeqs = new Set<string>();
     for (const u of batch.updates) {
-      const head = heads.get(u.docId) ?? doc(u.docId)?.head ?? 0;
+      const head = heads.get(u.docId) ?? doc(u.docId)?.hashes.length ?? 0;
       if (u.seq !== head + 1) return fail('seq not gap-free');
       heads.set(u.docId, u.seq);
       const key = `${u.docId} ${hexOf(u.devicePk)} ${u.devSeq}`;
@@ -150,7 +149,7 @@ export function createMemoryStore(): RelayStore {
     async loadDoc(docId): Promise<DocHead> {
       const row = doc(docId);
       const newest = row?.snapshots.at(-1);
-      return { head: row?.head ?? 0, snapshot: newest ? { ...newest.meta } : null, prunedThrough: row?.prunedThrough ?? 0 };
+      return { head: row?.hashes.length ?? 0, snapshot: newest ? { ...newest.meta } : null, prunedThrough: row?.prunedThrough ?? 0 };
     },
     async loadDevice(docId, devicePk) {
       const c = doc(docId)?.devices.get(toHex(devicePk));
@@ -205,7 +204,6 @@ export function createMemoryStore(): RelayStore {
         seqs.set(u.devSeq, u.seq);
         row.envelopes.push(u.envelope);
         row.hashes.push(u.hash);
-        row.head = u.seq;
         bumpSeals(row, u.devicePk, u.keyEpoch, u.devSeq);
       }
       for (const s of batch.snapshots) {

@@ -108,7 +108,7 @@ function compact(value: unknown): unknown {
  * (the structured clone of eight fields and three byte arrays per update); the thread reads
  * the fields back as views into this one buffer.
  */
-export function packUpdates(updates: readonly UpdateWrite[]): ArrayBuffer {
+function packUpdates(updates: readonly UpdateWrite[]): ArrayBuffer {
   const ids = updates.map((u) => Buffer.from(u.docId, 'utf8'));
   let size = 0;
   updates.forEach((u, i) => (size += 2 + (ids[i] as Buffer).length + 32 + 2 + u.devicePk.length + 2 + u.hash.length + 4 + u.envelope.length));
