@@ -147,7 +147,14 @@ const loop = loopDelayMonitor();
 const gc = (globalThis as { gc?: () => void }).gc;
 
 const kind = process.argv[2] as RelayKind;
-const running = await (kind === 'bare' ? startBare() : kind === 'yws' ? startYws() : kind === 'paceline-memory' ? startPaceline(false) : kind === 'paceline-sqlite' ? startPaceline(true) : kind === 'paceline-sqlite-main' ? startPaceline(true, false) : Promise.reject(new Error(`unknown relay kind ${kind}`)));
+const starters: Record<RelayKind, () => Promise<Running>> = {
+  bare: startBare,
+  yws: startYws,
+  'paceline-memory': () => startPaceline(false),
+  'paceline-sqlite': () => startPaceline(true),
+  'paceline-sqlite-main': () => startPaceline(true, false),
+};
+const running = await (Object.hasOwn(starters, kind) ? starters[kind]() : Promise.reject(new Error(`unknown relay kind ${kind}`)));
 process.on('message', (cmd: RelayCommand) => {
   if (cmd.type === 'usage') {
     if (cmd.gc && gc) for (let i = 0; i < 3; i++) gc();
