@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../../sync-server/storage/memory';
 import { openSqliteStore } from '../../../sync-server/storage/sqlite';
 import { openSqliteStoreOnThread } from '../../../sync-server/storage/sqlite-thread';
-import type { RelayStore, StoreError } from '../../../sync-server/storage/store';
+import { type RelayStore, type StoreError, emptyBatch } from '../../../sync-server/storage/store';
 import type { Result } from '../../../src/sync/protocol';
 import { runStoreSuite } from './store-suite';
 
@@ -21,11 +21,8 @@ describe('memory store', () => {
     const hash = (seq: number) => new Uint8Array(32).fill((seq * 3) & 0xff);
     const commit = (from: number, to: number) =>
       store.commit({
-        memberships: [],
+        ...emptyBatch(),
         updates: Array.from({ length: to - from + 1 }, (_, i) => ({ docId, seq: from + i, devicePk: pk, devSeq: from + i, keyEpoch: 0, hash: hash(from + i), envelope: envelope(from + i), receivedAt: 1 })),
-        snapshots: [],
-        confirmations: [],
-        prunes: [],
       });
     expect(await commit(1, 10)).toEqual({ ok: true, value: undefined });
     const early = await store.readUpdates(docId, 1, 1 << 20);
@@ -34,7 +31,7 @@ describe('memory store', () => {
     expect(early).toEqual(Array.from({ length: 10 }, (_, i) => ({ seq: i + 1, envelope: envelope(i + 1) })));
     expect(await store.readUpdates(docId, 1, 1 << 30)).toEqual(Array.from({ length: 2000 }, (_, i) => ({ seq: i + 1, envelope: envelope(i + 1) })));
 
-    expect(await store.commit({ memberships: [], updates: [], snapshots: [], confirmations: [], prunes: [{ docId, throughSeq: 1500 }] })).toEqual({ ok: true, value: undefined });
+    expect(await store.commit({ ...emptyBatch(), prunes: [{ docId, throughSeq: 1500 }] })).toEqual({ ok: true, value: undefined });
     expect(await store.readUpdates(docId, 1, 1 << 30)).toEqual([]);
     expect(await store.readUpdates(docId, 1501, 1 << 30)).toEqual(Array.from({ length: 500 }, (_, i) => ({ seq: i + 1501, envelope: envelope(i + 1501) })));
     // Pruned envelopes are gone, but a retransmission of one is still recognized.
@@ -45,6 +42,16 @@ describe('memory store', () => {
 });
 
 const dirs: string[] = [];
+const newDataDir = () => mkdtempSync(join(tmpdir(), 'paceline-store-'));
+/** Runs a test in a fresh data directory, removed afterwards. */
+async function inDataDir(test: (dir: string) => Promise<void>): Promise<void> {
+  const dir = newDataDir();
+  try {
+    await test(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 const stores = new Map<RelayStore, string>();
 /** The store a Result-returning opener gives for dir, remembered for reopen. */
 async function openedAt(dir: string, open: (dir: string) => Result<RelayStore, StoreError> | Promise<Result<RelayStore, StoreError>>): Promise<RelayStore> {
@@ -61,7 +68,7 @@ const threadAt = (dir: string) => openedAt(dir, openSqliteStoreOnThread);
 function runDurableSuite(name: string, at: (dir: string) => Promise<RelayStore>): void {
   runStoreSuite(name, {
     async open() {
-      const dir = mkdtempSync(join(tmpdir(), 'paceline-store-'));
+      const dir = newDataDir();
       dirs.push(dir);
       return at(dir);
     },
@@ -79,23 +86,18 @@ runDurableSuite('sqlite', sqliteAt);
 runDurableSuite('sqlite on its own thread', threadAt);
 
 describe('sqlite store', () => {
-  it('refuses a data directory another relay process holds', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paceline-store-'));
-    try {
+  it('refuses a data directory another relay process holds', () =>
+    inDataDir(async (dir) => {
       const first = await sqliteAt(dir);
       const second = openSqliteStore(dir);
       expect(second).toMatchObject({ ok: false, error: { code: 'unavailable' } });
       await first.close();
       const third = await sqliteAt(dir);
       await third.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('on its own thread: a batch hands over whole, with byte fields that are views into a larger buffer and writes of every kind', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paceline-store-'));
-    try {
+  it('on its own thread: a batch hands over whole, with byte fields that are views into a larger buffer and writes of every kind', () =>
+    inDataDir(async (dir) => {
       const store = await threadAt(dir);
       const circleId = '01HZY3J6Q8W8X7V5T4S3R2Q1P0' as never;
       const docId = `${circleId}.journal` as never;
@@ -113,21 +115,17 @@ describe('sqlite store', () => {
         receivedAt: 1_700_000_000_000 + i,
       }));
       const membership = { circleId, version: 1, link: socket.subarray(5, 55), ownerPk: pk };
-      expect(await store.commit({ memberships: [membership], updates, snapshots: [], confirmations: [], prunes: [] })).toEqual({ ok: true, value: undefined });
+      expect(await store.commit({ ...emptyBatch(), memberships: [membership], updates })).toEqual({ ok: true, value: undefined });
       expect(await store.loadCircle(circleId)).toEqual({ ownerPk: new Uint8Array(pk), links: [new Uint8Array(membership.link)] });
       expect(await store.readUpdates(docId, 1, 1 << 20)).toEqual(updates.map((u) => ({ seq: u.seq, envelope: new Uint8Array(u.envelope) })));
       expect(await store.findUpdate(docId, new Uint8Array(pk), 40)).toEqual({ seq: 40, hash: new Uint8Array(updates[39]?.hash as Uint8Array) });
       expect(await store.loadDevice(docId, new Uint8Array(pk))).toEqual({ lastDevSeq: 40, keyEpoch: 3, seals: 40 });
       expect(await store.loadDoc(docId)).toMatchObject({ head: 40 });
       await store.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it('on its own thread: refuses a data directory in use, and a dead thread fails calls instead of hanging', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paceline-store-'));
-    try {
+  it('on its own thread: refuses a data directory in use, and a dead thread fails calls instead of hanging', () =>
+    inDataDir(async (dir) => {
       const first = await threadAt(dir);
       expect(await openSqliteStoreOnThread(dir)).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringMatching(/in use/) } });
       await first.close();
@@ -135,9 +133,6 @@ describe('sqlite store', () => {
       expect(await second.loadDoc('d1' as never)).toEqual({ head: 0, prunedThrough: 0, snapshot: null });
       await second.close();
       await expect(second.loadDoc('d1' as never)).rejects.toThrow(/stopped/);
-      expect(await second.commit({ memberships: [], updates: [], snapshots: [], confirmations: [], prunes: [] })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+      expect(await second.commit(emptyBatch())).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    }));
 });
