@@ -18,11 +18,21 @@ export interface FrameItem {
   envelope: Uint8Array;
 }
 
-/** An 'updates' frame: consecutive items (the caller guarantees seq order without gaps). */
-export function updatesFrame(version: number, docId: DocId, items: readonly FrameItem[], more: boolean): Bytes {
+/**
+ * An 'updates' frame: consecutive items (the caller guarantees seq order without gaps).
+ * `durableThrough`, the document's durable head, goes on the wire from protocol 3.
+ */
+export function updatesFrame(version: number, docId: DocId, items: readonly FrameItem[], more: boolean, durableThrough: number): Bytes {
   const w = new ByteWriter().u8(version).u8(MESSAGE_TAGS.updates).string(docId, MAX_DOC_ID_BYTES).varuint(items.length);
   for (const item of items) w.varuint(item.seq).fixed(item.envelope, item.envelope.length);
-  return w.bool(more).finish();
+  w.bool(more);
+  if (version >= 3) w.varuint(durableThrough);
+  return w.finish();
+}
+
+/** A 'durable' frame (protocol 3): the document is durable through `seq`. */
+export function durableFrame(version: number, docId: DocId, seq: number): Bytes {
+  return new ByteWriter().u8(version).u8(MESSAGE_TAGS.durable).string(docId, MAX_DOC_ID_BYTES).varuint(seq).finish();
 }
 
 /** An 'ack' frame; built directly because the relay sends one per push. */

@@ -29,6 +29,8 @@ interface Pending {
 }
 
 export interface GroupCommitHooks {
+  /** Called when a batch goes to the store, before its commit (protocol-3 fan-out goes then). */
+  onDispatched?(batch: WriteBatch): void;
   /** Called after every transaction with its duration and number of writes. */
   onCommit?(seconds: number, writes: number, ok: boolean): void;
   /** Called after a successful transaction, before its waiters hear of it (fan-out goes before acks). */
@@ -105,6 +107,7 @@ export class GroupCommitter {
     this.inFlight++;
     if (other) this.inFlightOther++;
     const started = performance.now();
+    if (!isEmptyBatch(pending.batch)) this.guard(() => this.hooks.onDispatched?.(pending.batch));
     const result: Promise<Result<void, StoreError>> = isEmptyBatch(pending.batch)
       ? Promise.resolve({ ok: true, value: undefined })
       : this.store.commit(pending.batch).catch((e: unknown) => ({ ok: false as const, error: { code: 'unavailable' as const, message: String(e) } }));

@@ -25,6 +25,8 @@ export interface Subscription {
   phase: 'membership' | 'offer' | 'pages' | 'live';
   /** The highest seq sent (or covered by the snapshot offered). */
   sentThrough: number;
+  /** Protocol 3: the durable watermark last sent ('updates' carry one, 'durable' frames too). */
+  toldDurable: number;
   /** Whether a page with more: false was sent since subscribing (the "caught up" signal). */
   announced: boolean;
   /** A member that writes this document without reading it: membership only, never its content. */

@@ -5,12 +5,21 @@
 // runs again when a send completes. A reader that does not read therefore delays only
 // itself and costs the relay at most about one page of memory per connection.
 //
-// Live fan-out happens after a transaction commits, from the committed batch itself, in seq
-// order. A subscriber whose buffer is above the high-water mark is not sent more: it drops
-// back to catch-up and reads the rest from storage when it has drained. Items are sent
-// only in seq order from the subscriber's sentThrough, so the two paths never send a seq
-// twice or skip one. A committed snapshot is offered to the live subscribers of other
-// devices, so that an up-to-date device can confirm it.
+// Live fan-out comes from the batch itself, in seq order: for protocol-3 subscribers when the
+// batch goes to the store (before it is durable), for older ones after it commits. Each
+// 'updates' frame of protocol 3 carries the document's durable head, and a subscriber that
+// no frame told of a commit within DURABLE_NOTICE_MS gets a 'durable' frame; should the
+// commit fail instead, every protocol-3 subscription that was sent a lost seq ends with
+// 'storage-unavailable' and its client subscribes again from its durable cursor
+// (PROTOCOL.md "Durability"). A batch that publishes membership goes out after its commit
+// to everyone, so the links still reach subscribers before the updates sealed under them.
+//
+// A subscriber whose buffer is above the high-water mark is not sent more: it drops back to
+// catch-up and reads the rest from storage when it has drained. Items are sent only in seq
+// order from the subscriber's sentThrough, so the paths never send a seq twice or skip one;
+// a live protocol-3 subscriber that missed seqs (it was catching up when they went out
+// early) is caught up from storage once they commit. A committed snapshot is offered to the
+// live subscribers of other devices, so that an up-to-date device can confirm it.
 
 import { type Bytes, bytesEqual } from '../src/sync/codec-bytes';
 import { envelopeHashOf, signedBytesOf } from './envelope-bytes';
@@ -18,7 +27,7 @@ import type { CircleId, DocId } from '../src/sync/protocol';
 import { DOC_CLASSES, docIdOf, parseDocId } from '../src/sync/protocol';
 import type { DocLedgers } from './doc-ledger';
 import type { Logger } from './log';
-import { type FrameItem, membershipFrames, pageItems, snapshotOfferFrame, updatesFrame } from './frames';
+import { type FrameItem, durableFrame, membershipFrames, pageItems, snapshotOfferFrame, updatesFrame } from './frames';
 import type { CircleState, MembershipCache } from './membership-cache';
 import type { Connection, Subscription } from './relay-connection';
 import type { DocService } from './relay-docs';
@@ -37,8 +46,30 @@ function framed(bytes: Uint8Array): FramedPage {
   return { framed: wsBinaryFrame(bytes), bytes: bytes.length };
 }
 
-function framePage(version: number, docId: DocId, page: readonly FrameItem[]): FramedPage {
-  return framed(updatesFrame(version, docId, page, false));
+function framePage(version: number, docId: DocId, page: readonly FrameItem[], durableThrough: number): FramedPage {
+  return framed(updatesFrame(version, docId, page, false, durableThrough));
+}
+
+/** Protocol 3: how soon after a commit a subscriber that no 'updates' frame told of it gets a 'durable' frame. */
+export const DURABLE_NOTICE_MS = 50;
+
+/** Subscribers sent live updates before they are durable (protocol 3), and the others. */
+const early = (conn: Connection) => conn.version >= 3;
+const late = (conn: Connection) => conn.version < 3;
+const anyone = () => true;
+
+/** A batch that publishes membership fans out after its commit, links first, to everyone. */
+const fansOutEarly = (batch: WriteBatch) => batch.memberships.length === 0;
+
+/** A batch's updates by document, in seq order. */
+function itemsByDoc(batch: WriteBatch): Map<DocId, FrameItem[]> {
+  const byDoc = new Map<DocId, FrameItem[]>();
+  for (const u of batch.updates) {
+    let items = byDoc.get(u.docId);
+    if (!items) byDoc.set(u.docId, (items = []));
+    items.push({ seq: u.seq, envelope: u.envelope });
+  }
+  return byDoc;
 }
 
 /** Every connection's subscriptions: catch-up pumps and live fan-out. */
@@ -46,6 +77,10 @@ export class Subscriptions {
   private readonly byDoc = new Map<DocId, Set<Connection>>();
   /** Subscriptions across all connections (the metrics gauge). */
   count = 0;
+  /** Documents with a commit that protocol-3 subscribers may not have been told of, and the head then. */
+  private notices = new Map<DocId, number>();
+  private noticeTimer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(
     private readonly store: RelayStore,
@@ -88,7 +123,7 @@ export class Subscriptions {
     }
     if (!conn.open) return;
     this.remove(conn, docId);
-    const sub: Subscription = { docId, circleId: parsed.circleId, sinceSeq: msg.sinceSeq, phase: 'membership', sentThrough: msg.sinceSeq, announced: false, writeOnly: access === 'write-only' };
+    const sub: Subscription = { docId, circleId: parsed.circleId, sinceSeq: msg.sinceSeq, phase: 'membership', sentThrough: msg.sinceSeq, toldDurable: msg.sinceSeq, announced: false, writeOnly: access === 'write-only' };
     subs.set(docId, sub);
     let set = this.byDoc.get(docId);
     if (!set) this.byDoc.set(docId, (set = new Set()));
@@ -163,6 +198,31 @@ export class Subscriptions {
       });
   }
 
+  /** A batch goes to the store: its updates go to protocol-3 subscribers now, before they are durable. */
+  onDispatched(batch: WriteBatch): void {
+    if (!fansOutEarly(batch)) return;
+    for (const [docId, items] of itemsByDoc(batch)) this.fanOutUpdates(docId, items, early);
+  }
+
+  /**
+   * A commit failed: what it held was sent to protocol-3 subscribers and is lost, and its
+   * seqs will go to other updates. Every subscription sent a seq beyond the durable head
+   * ends; its client subscribes again from its cursor, which never passed the durable head.
+   * Runs before the ledgers are dropped (their heads are still the durable ones).
+   */
+  onFailed(): void {
+    for (const [docId, set] of [...this.byDoc]) {
+      const ledger = this.ledgers.peek(docId);
+      if (!ledger) continue;
+      for (const conn of [...set]) {
+        const sub = conn.subs?.get(docId);
+        if (!sub || sub.sentThrough <= ledger.committed) continue;
+        this.remove(conn, docId);
+        conn.sendError('storage-unavailable', 'updates sent were not stored; subscribe again', { kind: 'doc', docId });
+      }
+    }
+  }
+
   /** Fans out a committed batch: membership links first, then updates in seq order. */
   onCommitted(batch: WriteBatch): void {
     const circles = new Map<CircleId, number>();
@@ -172,17 +232,13 @@ export class Subscriptions {
       const circle = this.memberships.peek(circleId);
       if (circle) this.fanOutMembership(circle);
     }
-    const byDoc = new Map<DocId, FrameItem[]>();
-    for (const u of batch.updates) {
-      let items = byDoc.get(u.docId);
-      if (!items) byDoc.set(u.docId, (items = []));
-      items.push({ seq: u.seq, envelope: u.envelope });
-    }
-    for (const [docId, items] of byDoc) {
+    const wentEarly = fansOutEarly(batch);
+    for (const [docId, items] of itemsByDoc(batch)) {
       const ledger = this.ledgers.peek(docId);
       const last = (items.at(-1) as FrameItem).seq;
       if (ledger && last > ledger.committed) ledger.committed = last;
-      this.fanOutUpdates(docId, items);
+      this.fanOutUpdates(docId, items, wentEarly ? late : anyone);
+      if (ledger) this.madeDurable(ledger.docId, ledger.committed);
     }
     for (const snap of batch.snapshots) this.offerSnapshot(snap.docId, snap.devicePk, snap.envelope);
   }
@@ -235,16 +291,66 @@ export class Subscriptions {
     }
   }
 
-  private fanOutUpdates(docId: DocId, items: FrameItem[]): void {
+  /**
+   * A commit made the document durable through `head`: protocol-3 subscribers that missed
+   * seqs up to it catch up from storage, and the others are told within DURABLE_NOTICE_MS
+   * unless an 'updates' frame tells them first.
+   */
+  private madeDurable(docId: DocId, head: number): void {
+    for (const conn of this.byDoc.get(docId) ?? []) {
+      const sub = conn.subs?.get(docId);
+      if (sub?.phase === 'live' && !sub.writeOnly && early(conn) && sub.sentThrough < head) this.toCatchUp(conn, sub);
+    }
+    if (!this.notices.has(docId)) this.notices.set(docId, head);
+    this.armNotices();
+  }
+
+  private armNotices(): void {
+    if (this.noticeTimer || this.notices.size === 0 || this.closed) return;
+    this.noticeTimer = setTimeout(() => this.sendNotices(), DURABLE_NOTICE_MS);
+    this.noticeTimer.unref();
+  }
+
+  /** Sends 'durable' to live protocol-3 subscribers not yet told of the commit noted; a later commit is noted for the next round. */
+  private sendNotices(): void {
+    this.noticeTimer = null;
+    const due = this.notices;
+    this.notices = new Map();
+    for (const [docId, noted] of due) {
+      const ledger = this.ledgers.peek(docId);
+      if (!ledger || ledger.stale) continue;
+      const head = ledger.committed;
+      for (const conn of this.byDoc.get(docId) ?? []) {
+        const sub = conn.subs?.get(docId);
+        if (sub?.phase !== 'live' || sub.writeOnly || !early(conn) || sub.toldDurable >= noted) continue;
+        const seq = Math.min(head, sub.sentThrough);
+        if (seq <= sub.toldDurable) continue;
+        conn.send(durableFrame(conn.version, docId, seq));
+        sub.toldDurable = seq;
+      }
+      if (head > noted) this.notices.set(docId, head);
+    }
+    this.armNotices();
+  }
+
+  /** Stops the notice timer (the relay is closing). */
+  close(): void {
+    this.closed = true;
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.noticeTimer = null;
+  }
+
+  private fanOutUpdates(docId: DocId, items: FrameItem[], to: (conn: Connection) => boolean): void {
     const set = this.byDoc.get(docId);
     if (!set) return;
     const pages = pageItems(items, this.opts.limits.pageBytes);
+    const durableThrough = this.ledgers.peek(docId)?.committed ?? 0;
     // Each page is encoded and framed for WebSocket once (per protocol version), then
     // written to every subscriber.
     const frames = new Map<string, FramedPage>();
     for (const conn of set) {
       const sub = conn.subs?.get(docId);
-      if (!sub || sub.phase !== 'live' || sub.writeOnly) continue;
+      if (!sub || sub.phase !== 'live' || sub.writeOnly || !to(conn)) continue;
       if (conn.buffered > this.opts.backpressure.highWaterBytes) {
         this.toCatchUp(conn, sub);
         continue;
@@ -254,14 +360,16 @@ export class Subscriptions {
         const last = (page.at(-1) as FrameItem).seq;
         if (last <= sub.sentThrough) continue;
         if (first !== sub.sentThrough + 1) {
+          // Missed seqs: from storage, now for what is durable, and for the rest once it commits (madeDurable).
           this.toCatchUp(conn, sub);
           break;
         }
         const key = `${conn.version}:${i}`;
         let frame = frames.get(key);
-        if (!frame) frames.set(key, (frame = framePage(conn.version, docId, page)));
+        if (!frame) frames.set(key, (frame = framePage(conn.version, docId, page, durableThrough)));
         conn.sendFramed(frame.framed, frame.bytes);
         sub.sentThrough = last;
+        sub.toldDurable = Math.max(sub.toldDurable, durableThrough);
       }
     }
   }
@@ -317,7 +425,7 @@ export class Subscriptions {
       case 'offer': {
         if (sub.writeOnly) {
           // Nothing of the document: an empty last page says "caught up".
-          conn.send(updatesFrame(conn.version, sub.docId, [], false));
+          conn.send(updatesFrame(conn.version, sub.docId, [], false, 0));
           sub.announced = true;
           sub.phase = 'live';
           return false;
@@ -338,7 +446,12 @@ export class Subscriptions {
         const head = ledger.committed;
         const last = items.at(-1)?.seq ?? sub.sentThrough;
         const more = items.length > 0 && last < head;
-        if (items.length > 0 || !sub.announced) conn.send(updatesFrame(conn.version, sub.docId, items, more));
+        // What storage holds is durable (the head may lag the read by a commit's answer).
+        const durable = Math.max(head, last);
+        if (items.length > 0 || !sub.announced) {
+          conn.send(updatesFrame(conn.version, sub.docId, items, more, durable));
+          sub.toldDurable = Math.max(sub.toldDurable, durable);
+        }
         sub.sentThrough = Math.max(sub.sentThrough, last);
         if (more) return true;
         sub.announced = true;

@@ -55,6 +55,11 @@ export class Relay implements ConnectionHost {
     let subscriptions: Subscriptions | null = null;
     let memberships: MembershipCache | null = null;
     this.committer = new GroupCommitter(store, {
+      onDispatched: (batch) => {
+        this.corking = true;
+        subscriptions?.onDispatched(batch);
+        this.uncorkAll();
+      },
       onCommit: (seconds, writes, ok) => {
         metrics.commitSeconds.observe(seconds);
         if (ok) metrics.commitWrites.observe(writes);
@@ -68,6 +73,7 @@ export class Relay implements ConnectionHost {
       onHookError: (e) => log.error('commit-hook-failed', { error: e instanceof Error ? e.message : String(e) }),
       onFailure: (error) => {
         log.error('store-commit-failed', { code: error.code, message: error.message });
+        subscriptions?.onFailed();
         ledgers.invalidate();
         memberships?.invalidate();
       },
@@ -139,6 +145,7 @@ export class Relay implements ConnectionHost {
     if (this.closing) return;
     this.closing = true;
     for (const t of this.timers) clearInterval(t);
+    this.subscriptions.close();
     for (const conn of this.connections) conn.ws.pause();
     await Promise.all([...this.connections].map((c) => c.tail));
     await this.committer.flushed();

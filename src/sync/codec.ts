@@ -50,7 +50,10 @@ export const MESSAGE_TAGS: Readonly<Record<MessageType, number>> = {
   updates: 23,
   'snapshot-offer': 24,
   error: 25,
+  durable: 26,
 };
+/** Message types a version must not carry: introduced later. */
+const SINCE_VERSION: Partial<Record<MessageType, number>> = { durable: 3 };
 const TYPE_OF_TAG = new Map<number, MessageType>(Object.entries(MESSAGE_TAGS).map(([type, tag]) => [tag, type as MessageType]));
 
 const MAX_DOC_ID_BYTES = 40;
@@ -100,6 +103,7 @@ function writeRef(w: ByteWriter, ref: ErrorRef | undefined): void {
 
 /** Encodes a message as one frame; throws RangeError for a message no peer would accept (a bug). */
 export function writeMessage(msg: Message, version: number = PROTOCOL_VERSION): Bytes {
+  if (version < (SINCE_VERSION[msg.type] ?? 1)) throw new RangeError(`${msg.type} needs protocol ${SINCE_VERSION[msg.type]}`);
   const w = new ByteWriter().u8(version).u8(MESSAGE_TAGS[msg.type]);
   switch (msg.type) {
     case 'hello':
@@ -154,6 +158,14 @@ export function writeMessage(msg: Message, version: number = PROTOCOL_VERSION): 
         writeEnvelopeOf(w, item.envelope, 'update');
       }
       w.bool(msg.more);
+      if (version >= 3) {
+        if (msg.durableThrough === undefined) throw new RangeError('updates.durableThrough is required from protocol 3');
+        w.varuint(msg.durableThrough);
+      }
+      break;
+    case 'durable':
+      writeDocId(w, msg.docId);
+      w.varuint(msg.seq);
       break;
     case 'snapshot-offer':
       writeDocId(w, msg.docId);
@@ -308,8 +320,11 @@ function readBody(r: ByteReader, type: MessageType, version: number): Message {
       }
       const more = r.bool('updates.more');
       check(items.length > 0 || !more, 'updates.more');
-      return { type, docId, items, more };
+      if (version < 3) return { type, docId, items, more };
+      return { type, docId, items, more, durableThrough: r.varuint('updates.durableThrough') };
     }
+    case 'durable':
+      return { type, docId: readDocId(r, 'durable.docId'), seq: readSeq(r, 'durable.seq') };
     case 'snapshot-offer': {
       const docId = readDocId(r, 'snapshot-offer.docId');
       return { type, docId, envelope: readEnvelopeOf(r, 'snapshot', docId) };
@@ -338,7 +353,7 @@ export function readMessage(bytes: Uint8Array): Result<Message, CodecError> {
     const version = r.u8('frame.version');
     if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version)) throw new FrameError('unsupported-version', 'frame.version');
     const type = TYPE_OF_TAG.get(r.u8('frame.type'));
-    if (type === undefined) throw new FrameError('unknown-type', 'frame.type');
+    if (type === undefined || version < (SINCE_VERSION[type] ?? 1)) throw new FrameError('unknown-type', 'frame.type');
     return readBody(r, type, version);
   });
 }

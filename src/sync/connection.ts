@@ -260,6 +260,9 @@ function toBytes(data: unknown): Bytes | null {
   return null;
 }
 
+// Every relay message type but the handshake's; a Record, so a new type cannot be forgotten here.
+const RELAY_TYPES: Record<Exclude<RelayMessage['type'], 'welcome'>, true> = { ack: true, 'snapshot-ack': true, updates: true, durable: true, 'snapshot-offer': true, membership: true, ephemeral: true, error: true };
+
 function isRelayMessage(msg: { type: string }): msg is RelayMessage {
-  return ['ack', 'snapshot-ack', 'updates', 'snapshot-offer', 'membership', 'ephemeral', 'error'].includes(msg.type);
+  return Object.hasOwn(RELAY_TYPES, msg.type);
 }

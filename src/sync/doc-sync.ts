@@ -11,7 +11,7 @@ import { type Bytes, bytesEqual } from './codec-bytes';
 import { DocCore, type DocSyncHost } from './doc-core';
 import { DocOutbox } from './doc-outbox';
 import { sealSnapshot } from './doc-seal';
-import { type InboxContext, type Waiting, applyOffer, applyPage, mayConfirm } from './inbox';
+import { type InboxContext, type Position, type Waiting, advanceDurable, applyOffer, applyPage, mayConfirm, positionAt } from './inbox';
 import { type DocId, type ErrorCode, type ErrorRef, type UpdateItem, WRITE_RIGHTS, parseDocId } from './protocol';
 import { findMember } from './protocol-membership';
 import type { SealedEnvelope, SnapshotHeader } from './protocol-envelope';
@@ -29,6 +29,8 @@ export class DocSync {
   private subscribed = false;
   private resubscribing = false;
   private hold: Hold | null = null;
+  /** How far this subscription applied beyond the stored cursor (protocol 3; inbox.ts). */
+  private position: Position;
   private snapshotInFlight: { coversSeq: number; hash: Bytes } | null = null;
   /** After 'cursor-ahead': once caught up, upload our state again. */
   private reupload = false;
@@ -38,6 +40,7 @@ export class DocSync {
 
   private constructor(core: DocCore) {
     this.core = core;
+    this.position = positionAt(core.state);
     this.outbox = new DocOutbox(core, () => this.maybeSnapshot());
   }
 
@@ -113,12 +116,29 @@ export class DocSync {
     void this.core.run(() => this.outbox.sealAll());
   }
 
-  onAck(devSeq: number, seq: number): Promise<void> {
+  /** An ack also says the document is durable through its seq (commits are in seq order). */
+  async onAck(devSeq: number, seq: number): Promise<void> {
+    await this.onDurable(seq);
     return this.outbox.onAck(devSeq, seq);
+  }
+
+  /** The relay made the document durable through `seq` (protocol 3): the cursor may follow. */
+  onDurable(seq: number): Promise<void> {
+    return this.core.run(async () => {
+      if (!this.subscribed || seq <= this.position.durable) return;
+      const out = await advanceDurable(this.inbox(), this.position, seq);
+      // A failed write leaves the cursor behind, which only means asking for more next time.
+      if (out.kind === 'failed') return this.core.issue({ code: 'storage-failed', message: out.error.message });
+      this.core.state = out.state;
+      this.position = out.position;
+      this.core.report();
+    });
   }
 
   private subscribe(fromStart: boolean): void {
     const { cursor, cursorHash } = this.core.state;
+    // What was applied above the stored cursor comes again, from the cursor on (inbox.ts).
+    this.position = positionAt(this.core.state);
     const since = fromStart ? 0 : cursor;
     // The relay checks that its update at the cursor is the one applied here (protocol 2).
     const sinceHash = since > 0 && cursorHash?.length === 32 ? { sinceHash: cursorHash } : {};
@@ -130,10 +150,11 @@ export class DocSync {
 
   // ---- receiving --------------------------------------------------------------------
 
-  onUpdates(items: readonly UpdateItem[], more: boolean): Promise<void> {
+  /** A page of updates; `durableThrough` is absent before protocol 3, where everything sent is durable. */
+  onUpdates(items: readonly UpdateItem[], more: boolean, durableThrough?: number): Promise<void> {
     return this.core.run(async () => {
       if (!this.subscribed || this.hold) return;
-      const out = await applyPage(this.inbox(), items);
+      const out = await applyPage(this.inbox(), items, this.position, durableThrough ?? items.at(-1)?.seq ?? 0);
       if (out.kind === 'gap') {
         // Pages of the old stream may still arrive after we asked again: ask once.
         if (!this.resubscribing) this.subscribe(false);
@@ -146,6 +167,7 @@ export class DocSync {
       }
       this.resubscribing = false;
       this.core.state = out.state;
+      this.position = out.position;
       this.noteReceived(out.rejected, out.withheld, out.applied > 0);
       if (out.waiting) return this.holdOn(out.waiting);
       if (!more) await this.caughtUp();
@@ -155,10 +177,19 @@ export class DocSync {
   onSnapshotOffer(env: SealedEnvelope<SnapshotHeader>): Promise<void> {
     return this.core.run(async () => {
       if (!this.subscribed || this.hold) return;
+      // The relay takes a snapshot only up to its durable head: the offer moves the watermark.
+      const durable = await advanceDurable(this.inbox(), this.position, env.header.coversSeq);
+      if (durable.kind === 'failed') {
+        this.core.issue({ code: 'storage-failed', message: durable.error.message });
+        return this.core.retryLater(async () => this.subscribe(false));
+      }
+      this.core.state = durable.state;
+      this.position = durable.position;
       const out = await applyOffer(this.inbox(), env);
       switch (out.kind) {
         case 'applied':
           this.core.state = out.state;
+          this.position = { ...positionAt(out.state), durable: Math.max(this.position.durable, out.state.cursor) };
           this.core.report();
           this.core.host.devicesChanged(this.circleId);
           return;
@@ -304,6 +335,8 @@ export class DocSync {
     if (this.limitedHere()) return;
     if (!force && (s.ackedSinceSnapshot < this.core.host.snapshotEvery || s.cursor <= (s.snapshot?.coversSeq ?? 0))) return;
     if (!force && (await hasWaiting(this.core.host.db, this.core.docKey))) return;
+    // Updates applied beyond the durable cursor are in the document too: wait until it holds exactly 1..cursor.
+    if (!force && this.position.through !== s.cursor) return;
     if (!force && s.ackedSinceSnapshot < this.tooLargeUntilAcks) return;
     const sealed = await sealSnapshot(this.core.store.doc, this.docId, this.trust, this.core.host.device, s);
     if (!sealed.ok && sealed.error.code === 'change-too-large') {

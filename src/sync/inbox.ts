@@ -3,6 +3,14 @@
 // ONE storage transaction together with the new cursor and device bookkeeping. The caller
 // adopts the returned state only after that commit; a failure leaves document, cursor and
 // memory as they were, and the same items are asked for again.
+//
+// Protocol 3: the relay sends live updates before they are durable and tells how far the
+// document is durable (PROTOCOL.md "Durability"). Updates are applied at once, but the
+// stored cursor stays at or below the durable watermark: should the relay die and give a
+// seq to another update, a subscription from the cursor brings that one too. Applying an
+// update twice changes nothing (Yjs), and a device's devSeq it already applied is skipped.
+// Position says how far a subscription got beyond the cursor; it lives only in memory and
+// starts at the cursor with every subscription.
 
 import * as Y from 'yjs';
 import type { PacelineDB } from '../storage/db';
@@ -32,12 +40,45 @@ export interface InboxContext {
 
 export type Waiting = { reason: 'membership' | 'key'; epoch: number };
 
+/** How far a subscription applied beyond the stored cursor (see the note at the top). */
+export interface Position {
+  /** The last seq applied to the document (at least the cursor). */
+  readonly through: number;
+  /** Envelope hashes of the applied seqs above the cursor: one becomes the cursor's hash once durable. */
+  readonly hashes: ReadonlyMap<number, Bytes>;
+  /** The relay's durability watermark for this document, as far as it has told. */
+  readonly durable: number;
+}
+
+/** The position of a subscription that starts at the stored cursor. */
+export function positionAt(state: SyncDocRow): Position {
+  return { through: state.cursor, hashes: new Map(), durable: state.cursor };
+}
+
+/** The state with the cursor a position allows (the applied seq, but no further than the durable one), or null if it stays. */
+function cursorOf(state: SyncDocRow, position: Position): SyncDocRow | null {
+  const cursor = Math.min(position.through, position.durable);
+  if (cursor <= state.cursor) return null;
+  const { cursorHash: _old, ...rest } = state;
+  const hash = position.hashes.get(cursor);
+  // Every applied seq above the cursor has its hash; without one the cursor is stored without it.
+  return hash ? { ...rest, cursor, cursorHash: hash as StoredBytes } : { ...rest, cursor };
+}
+
+/** The hashes still needed once the cursor is at `cursor`. */
+function hashesAbove(hashes: ReadonlyMap<number, Bytes>, cursor: number): Map<number, Bytes> {
+  const kept = new Map<number, Bytes>();
+  for (const [seq, hash] of hashes) if (seq > cursor) kept.set(seq, hash);
+  return kept;
+}
+
 export type PageOutcome =
   /** The page does not continue the cursor: subscribe again from it. */
   | { kind: 'gap'; expected: number; got: number }
   | {
       kind: 'applied';
       state: SyncDocRow;
+      position: Position;
       applied: number;
       rejected: Rejection[];
       /** Devices (hex) whose devSeq jumped in this page. */
@@ -85,19 +126,24 @@ async function commit(ctx: InboxContext, next: SyncDocRow, updates: Uint8Array[]
   return written.ok ? null : written.error;
 }
 
-/** Judges and applies one page of updates that should continue the cursor. */
-export async function applyPage(ctx: InboxContext, items: readonly UpdateItem[]): Promise<PageOutcome> {
-  const fresh = items.filter((item) => item.seq > ctx.state.cursor);
+/**
+ * Judges and applies one page of updates that should continue the position; `durableThrough`
+ * is the page's watermark (everything on it, before protocol 3).
+ */
+export async function applyPage(ctx: InboxContext, items: readonly UpdateItem[], position: Position, durableThrough: number): Promise<PageOutcome> {
+  const fresh = items.filter((item) => item.seq > position.through);
   const first = fresh[0];
-  if (first && first.seq !== ctx.state.cursor + 1) return { kind: 'gap', expected: ctx.state.cursor + 1, got: first.seq };
+  if (first && first.seq !== position.through + 1) return { kind: 'gap', expected: position.through + 1, got: first.seq };
+  const durable = Math.max(position.durable, durableThrough);
   const devices = { ...ctx.state.devices };
   const updates: Uint8Array[] = [];
   // Updates accepted earlier in this page come before the next one in a scope check.
   const judge = receiveContext(ctx, devices, updates);
   const rejected: Rejection[] = [];
   const withheld: string[] = [];
-  let cursor = ctx.state.cursor;
-  let last: UpdateItem | undefined;
+  let through = position.through;
+  const hashes = new Map(position.hashes);
+  const processed: UpdateItem[] = [];
   let waiting: Waiting | null = null;
   for (const item of fresh) {
     // The codec admits only update envelopes of this document into a page; checked again here for the type.
@@ -112,15 +158,29 @@ export async function applyPage(ctx: InboxContext, items: readonly UpdateItem[])
       devices[verdict.device] = { devSeq: verdict.devSeq, at: ctx.now, gaps: (seen?.gaps ?? 0) + (verdict.gap ? 1 : 0) };
       if (verdict.gap) withheld.push(verdict.device);
     } else if (verdict.kind === 'reject') rejected.push(verdict.reason);
-    cursor = item.seq;
-    last = item;
+    through = item.seq;
+    processed.push(item);
   }
-  if (cursor === ctx.state.cursor || !last) return { kind: 'applied', state: ctx.state, applied: 0, rejected, withheld, waiting };
-  const cursorHash = (await envelopeHash(last.envelope)) as StoredBytes;
-  const next: SyncDocRow = { ...ctx.state, cursor, cursorHash, devices };
+  // A hash is needed only where the cursor may stop: where it moves now, or at a seq not yet durable.
+  const target = Math.min(through, durable);
+  for (const item of processed) if (item.seq > durable || item.seq === target) hashes.set(item.seq, await envelopeHash(item.envelope));
+  const moved: Position = { through, hashes, durable };
+  const cursor = cursorOf(ctx.state, moved);
+  if (through === position.through && !cursor) return { kind: 'applied', state: ctx.state, position: moved, applied: 0, rejected, withheld, waiting };
+  const next: SyncDocRow = { ...(cursor ?? ctx.state), devices };
   const error = await commit(ctx, next, updates);
   if (error) return { kind: 'failed', error };
-  return { kind: 'applied', state: next, applied: updates.length, rejected, withheld, waiting };
+  return { kind: 'applied', state: next, position: { ...moved, hashes: hashesAbove(hashes, next.cursor) }, applied: updates.length, rejected, withheld, waiting };
+}
+
+/** The relay says the document is durable through `seq`: the stored cursor follows as far as applied. */
+export async function advanceDurable(ctx: InboxContext, position: Position, seq: number): Promise<{ kind: 'moved'; state: SyncDocRow; position: Position } | { kind: 'failed'; error: StorageError }> {
+  const moved: Position = { ...position, durable: Math.max(position.durable, seq) };
+  const next = cursorOf(ctx.state, moved);
+  if (!next) return { kind: 'moved', state: ctx.state, position: moved };
+  const error = await commit(ctx, next, []);
+  if (error) return { kind: 'failed', error };
+  return { kind: 'moved', state: next, position: { ...moved, hashes: hashesAbove(moved.hashes, next.cursor) } };
 }
 
 export type OfferOutcome =

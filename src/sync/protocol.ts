@@ -8,12 +8,14 @@ import type { SealedEnvelope } from './protocol-envelope';
 import type { SignedMembership } from './protocol-membership';
 
 /** The protocol version this build speaks by default. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /**
  * Every version this build can speak, oldest first. Version 2 adds `sinceHash` to
  * 'subscribe' (the relay checks that its history at the cursor is the one the client saw).
+ * Version 3 lets the relay send live updates before they are durable: 'updates' carries
+ * `durableThrough`, and 'durable' moves that watermark alone (PROTOCOL.md "Durability").
  */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2, 3];
 
 /** Default limits; a relay may configure lower ones and announces them in 'welcome'. */
 export const LIMITS = {
@@ -198,7 +200,15 @@ export type RelayMessage =
   | { type: 'welcome'; protocolVersion: number; relayId: string; challenge: Bytes; serverTime: number; limits: RelayLimits }
   | { type: 'ack'; docId: DocId; devSeq: number; seq: number }
   | { type: 'snapshot-ack'; docId: DocId; coversSeq: number; snapshotHash: Bytes }
-  | { type: 'updates'; docId: DocId; items: UpdateItem[]; more: boolean }
+  /**
+   * durableThrough (protocol 3, and only there): every seq of the document up to it is
+   * durable at the relay; items above it may still be lost if the relay dies, so a client
+   * applies them but keeps its stored cursor at or below the watermark. In versions 1 and 2
+   * everything sent is durable.
+   */
+  | { type: 'updates'; docId: DocId; items: UpdateItem[]; more: boolean; durableThrough?: number }
+  /** Protocol 3: the document is durable through `seq` (moves the watermark between 'updates' frames). */
+  | { type: 'durable'; docId: DocId; seq: number }
   | { type: 'snapshot-offer'; docId: DocId; envelope: SealedEnvelope }
   | { type: 'membership'; chain: SignedMembership[] }
   | { type: 'ephemeral'; envelope: SealedEnvelope }
@@ -292,6 +302,7 @@ export function docIdOfMessage(msg: Message): DocId | null {
     case 'ack':
     case 'snapshot-ack':
     case 'updates':
+    case 'durable':
     case 'snapshot-offer':
       return msg.docId;
     case 'push':

@@ -243,7 +243,9 @@ export class RelayProvider {
       case 'snapshot-ack':
         return this.docs.get(msg.docId)?.onSnapshotAck(msg.coversSeq, msg.snapshotHash);
       case 'updates':
-        return this.docs.get(msg.docId)?.onUpdates(msg.items, msg.more);
+        return this.docs.get(msg.docId)?.onUpdates(msg.items, msg.more, msg.durableThrough);
+      case 'durable':
+        return this.docs.get(msg.docId)?.onDurable(msg.seq);
       case 'snapshot-offer':
         if (msg.envelope.header.type !== 'snapshot') return undefined;
         return this.docs.get(msg.docId)?.onSnapshotOffer(msg.envelope as SealedEnvelope<SnapshotHeader>);

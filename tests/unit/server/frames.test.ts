@@ -9,7 +9,7 @@ import { envelopeHash, envelopeSignedBytes, writeEnvelope } from '../../../src/s
 import { writeSignedMembership } from '../../../src/sync/protocol-membership';
 import { envelopeHashOf, signedBytesOf } from '../../../sync-server/envelope-bytes';
 import { wsBinaryFrame } from '../../../sync-server/ws-frame';
-import { ackFrame, membershipFrames, pageItems, snapshotOfferFrame, updatesFrame } from '../../../sync-server/frames';
+import { ackFrame, durableFrame, membershipFrames, pageItems, snapshotOfferFrame, updatesFrame } from '../../../sync-server/frames';
 import { filler, makeCircle, nextMembership, sealEphemeral, sealSnapshot, sealUpdate } from '../../helpers/relay-client';
 
 describe('relay frames from stored bytes', () => {
@@ -18,10 +18,15 @@ describe('relay frames from stored bytes', () => {
     const journal = circle.doc('journal');
     const envs = await Promise.all([1, 2, 3].map((n) => sealUpdate(circle.phone, journal, n, filler(50 * n))));
     const items = envs.map((envelope, i) => ({ seq: 40 + i, envelope }));
-    for (const more of [true, false]) {
-      expect(updatesFrame(PROTOCOL_VERSION, journal, items.map((i) => ({ seq: i.seq, envelope: writeEnvelope(i.envelope) })), more)).toEqual(writeMessage({ type: 'updates', docId: journal, items, more }));
+    const stored = items.map((i) => ({ seq: i.seq, envelope: writeEnvelope(i.envelope) }));
+    for (const version of [1, 2, 3]) {
+      for (const more of [true, false]) {
+        // Versions 1 and 2 carry no watermark: writeMessage leaves it out there too.
+        expect(updatesFrame(version, journal, stored, more, 41)).toEqual(writeMessage({ type: 'updates', docId: journal, items, more, durableThrough: 41 }, version));
+      }
     }
-    expect(updatesFrame(PROTOCOL_VERSION, journal, [], false)).toEqual(writeMessage({ type: 'updates', docId: journal, items: [], more: false }));
+    expect(updatesFrame(PROTOCOL_VERSION, journal, [], false, 0)).toEqual(writeMessage({ type: 'updates', docId: journal, items: [], more: false, durableThrough: 0 }));
+    for (const seq of [1, 128, 2 ** 40]) expect(durableFrame(PROTOCOL_VERSION, journal, seq)).toEqual(writeMessage({ type: 'durable', docId: journal, seq }));
     const snap = await sealSnapshot(circle.phone, journal, 9, null, utf8('state'));
     expect(snapshotOfferFrame(PROTOCOL_VERSION, journal, writeEnvelope(snap))).toEqual(writeMessage({ type: 'snapshot-offer', docId: journal, envelope: snap }));
   });

@@ -66,7 +66,7 @@ describe('relay catch-up', () => {
     const plan = circle.doc('plan');
     await pushMany(relay, circle, plan, 0, 0);
     const tablet = await RelayClient.connect(relay.relayUrl, circle.tablet);
-    expect((await tablet.catchUp(plan)).pages).toEqual([{ type: 'updates', docId: plan, items: [], more: false }]);
+    expect((await tablet.catchUp(plan)).pages).toEqual([{ type: 'updates', docId: plan, items: [], more: false, durableThrough: 0 }]);
     tablet.send({ type: 'subscribe', docId: circle.doc('messages'), sinceSeq: 7, membershipVersion: 1 });
     expect(await tablet.error(circle.doc('messages'))).toMatchObject({ code: 'cursor-ahead' });
   });

@@ -54,7 +54,7 @@ describe('relay handshake', () => {
 
   it('closes with protocol-version-unsupported when no version is shared', async () => {
     const c = await RelayClient.open(relay.relayUrl);
-    c.sendRaw(writeMessage({ type: 'hello', protocolVersions: [3, 4], devicePk: circle.phone.publicKey }, 1));
+    c.sendRaw(writeMessage({ type: 'hello', protocolVersions: [4, 5], devicePk: circle.phone.publicKey }, 1));
     expect(await c.closed).toMatchObject({ code: 4000, reason: 'protocol-version-unsupported', reasonText: 'protocol-version-unsupported' });
   });
 

@@ -47,29 +47,68 @@ function gatedStore(): { store: RelayStore; commits: WriteBatch[]; hold(): () =>
 }
 
 describe('relay push', () => {
-  it('acknowledges only after the commit, then fans out to subscribers in seq order', async () => {
+  it('acknowledges only after the commit; fans out to protocol 3 before it (not durable yet) and to protocol 2 after it', async () => {
     const gated = gatedStore();
     const { relay, circle } = await relayWith({ store: gated.store });
     const journal = circle.doc('journal');
-    const tablet = await RelayClient.connect(relay.relayUrl, circle.tablet);
+    const tablet = await RelayClient.connect(relay.relayUrl, circle.tablet, { versions: [1, 2] });
     await tablet.catchUp(journal);
+    const carer = await RelayClient.connect(relay.relayUrl, circle.doctor);
+    expect(carer.version).toBe(3);
+    await carer.catchUp(journal);
     const phone = await RelayClient.connect(relay.relayUrl, circle.phone);
     const envelope = await sealUpdate(circle.phone, journal, 1, utf8('first'));
     const release = gated.hold();
     try {
       phone.send({ type: 'push', envelope });
+      // Protocol 3: at once, marked as durable through 0 only.
+      expect(await carer.next((m) => m.type === 'updates', 2_000)).toMatchObject({ type: 'updates', docId: journal, more: false, items: [{ seq: 1 }], durableThrough: 0 });
       await new Promise((r) => setTimeout(r, 100));
-      // Not durable yet: no ack, no fan-out.
+      // Not durable yet: no ack, nothing for protocol 2, and no watermark moved.
       expect(phone.log.some((m) => m.type === 'ack')).toBe(false);
       expect(tablet.inbox).toEqual([]);
+      expect(carer.inbox).toEqual([]);
     } finally {
       release();
     }
     const acked = phone.ackOrError(journal, 1, 2_000);
     expect(await acked).toEqual({ type: 'ack', docId: journal, devSeq: 1, seq: 1 });
     const live = await tablet.next((m) => m.type === 'updates');
-    expect(live).toMatchObject({ type: 'updates', docId: journal, more: false, items: [{ seq: 1 }] });
+    expect(live).toEqual({ type: 'updates', docId: journal, more: false, items: [{ seq: 1, envelope }] });
+    // Nothing else went out for the document: a 'durable' frame tells the protocol-3 reader.
+    expect(await carer.next((m) => m.type === 'durable', 2_000)).toEqual({ type: 'durable', docId: journal, seq: 1 });
     expect(await gated.store.readUpdates(journal, 1, 1 << 20)).toHaveLength(1);
+  });
+
+  it('ends protocol-3 subscriptions that were sent a seq whose commit failed; from the durable cursor they get what the seq holds now', async () => {
+    const inner = createMemoryStore();
+    let failing = false;
+    const store: RelayStore = { ...inner, commit: async (b) => (failing ? { ok: false, error: { code: 'unavailable', message: 'disk full' } } : inner.commit(b)) };
+    const { relay, circle } = await relayWith({ store });
+    const journal = circle.doc('journal');
+    const reader = await RelayClient.connect(relay.relayUrl, circle.doctor);
+    await reader.catchUp(journal);
+    const phone = await RelayClient.connect(relay.relayUrl, circle.phone);
+    const tablet = await RelayClient.connect(relay.relayUrl, circle.tablet);
+    expect(await phone.push(await sealUpdate(circle.phone, journal, 1, utf8('a')))).toMatchObject({ type: 'ack', seq: 1 });
+    expect(await reader.next((m) => m.type === 'updates')).toMatchObject({ items: [{ seq: 1 }] });
+    failing = true;
+    const lost = await sealUpdate(circle.phone, journal, 2, utf8('lost'));
+    phone.send({ type: 'push', envelope: lost });
+    // The reader got seq 2 before its commit, which then fails.
+    expect(await reader.next((m) => m.type === 'updates')).toMatchObject({ items: [{ seq: 2, envelope: lost }], durableThrough: 1 });
+    expect(await phone.ackOrError(journal, 2)).toMatchObject({ type: 'error', code: 'storage-unavailable' });
+    expect(await reader.next((m) => m.type === 'error')).toMatchObject({ code: 'storage-unavailable', ref: { kind: 'doc', docId: journal } });
+    failing = false;
+    // Another device's update takes seq 2 now; the lost one comes back as seq 3.
+    const other = await sealUpdate(circle.tablet, journal, 1, utf8('other'));
+    expect(await tablet.push(other)).toMatchObject({ type: 'ack', seq: 2 });
+    expect(await phone.push(lost)).toMatchObject({ type: 'ack', seq: 3 });
+    // The subscription ended: nothing more came. Subscribed again from its cursor (1), it reads seq 2 as it is now.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(reader.inbox.filter((m) => m.type === 'updates')).toEqual([]);
+    const { items } = await reader.catchUp(journal, 1);
+    expect(items.map((i) => [i.seq, i.envelope.header.devicePk])).toEqual([[2, circle.tablet.publicKey], [3, circle.phone.publicKey]]);
   });
 
   it('commits the pushes of one turn in one transaction (group commit) and acks them all', async () => {

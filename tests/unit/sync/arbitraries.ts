@@ -60,13 +60,14 @@ const arbRef: fc.Arbitrary<ErrorRef> = fc.oneof(
   fc.record({ kind: fc.constant('membership' as const), circleId: arbCircleId, version: arbSeq }),
 );
 
-const arbUpdates = fc.tuple(arbCircleId, fc.constantFrom(...DOC_CLASSES), arbSeq, fc.integer({ min: 0, max: 4 }), fc.boolean()).chain(([circleId, docClass, first, n, more]) =>
+const arbUpdates = fc.tuple(arbCircleId, fc.constantFrom(...DOC_CLASSES), arbSeq, fc.integer({ min: 0, max: 4 }), fc.boolean(), arbCount).chain(([circleId, docClass, first, n, more, durableThrough]) =>
   fc.array(arbEnvelope('update', circleId, docClass), { minLength: n, maxLength: n }).map(
     (envs): Message => ({
       type: 'updates',
       docId: docIdOf(circleId, docClass),
       items: envs.map((envelope, i) => ({ seq: Math.min(first, Number.MAX_SAFE_INTEGER - 10) + i, envelope })),
       more: more && n > 0,
+      durableThrough,
     }),
   ),
 );
@@ -91,6 +92,7 @@ export const arbMessage: fc.Arbitrary<Message> = fc.oneof(
     limits: fc.record({ maxFrameBytes: fc.integer({ min: 1024, max: 4 * 1024 * 1024 }), maxSubscriptions: fc.integer({ min: 1, max: 1e6 }), pushesPerSecond: fc.integer({ min: 1, max: 1e6 }) }),
   }),
   fc.record({ type: fc.constant('ack' as const), docId: arbDocId, devSeq: arbSeq, seq: arbSeq }),
+  fc.record({ type: fc.constant('durable' as const), docId: arbDocId, seq: arbSeq }),
   arbUpdates,
   fc.tuple(arbCircleId, fc.constantFrom(...DOC_CLASSES)).chain(([c, k]) =>
     arbEnvelope('snapshot', c, k).map((envelope): Message => ({ type: 'snapshot-offer', docId: docIdOf(c, k), envelope })),

@@ -67,9 +67,11 @@ describe('frames', () => {
       ack: [{ type: 'ack', docId: JOURNAL, devSeq: 5, seq: 812 }],
       'snapshot-ack': [{ type: 'snapshot-ack', docId: JOURNAL, coversSeq: 40, snapshotHash: new Uint8Array(32).fill(6) }],
       updates: [
-        { type: 'updates', docId: JOURNAL, items: [{ seq: 7, envelope: update }, { seq: 8, envelope: update }], more: true },
-        { type: 'updates', docId: JOURNAL, items: [], more: false },
+        { type: 'updates', docId: JOURNAL, items: [{ seq: 7, envelope: update }, { seq: 8, envelope: update }], more: true, durableThrough: 8 },
+        { type: 'updates', docId: JOURNAL, items: [{ seq: 9, envelope: update }], more: false, durableThrough: 7 },
+        { type: 'updates', docId: JOURNAL, items: [], more: false, durableThrough: 0 },
       ],
+      durable: [{ type: 'durable', docId: JOURNAL, seq: 9 }],
       'snapshot-offer': [{ type: 'snapshot-offer', docId: JOURNAL, envelope: snapshot }],
       error: [
         { type: 'error', code: 'seq-gap', message: 'expected devSeq 4', ref: { kind: 'push', docId: JOURNAL, devSeq: 6 } },
@@ -104,6 +106,27 @@ describe('frames', () => {
     expect(readMessage(v2)).toEqual({ ok: true, value: msg });
     // A version-2 frame cut inside the hash is refused, not read short.
     expect(readMessage(v2.subarray(0, v2.length - 1)).ok).toBe(false);
+  });
+
+  it('protocol 3 adds the durable watermark to updates and the durable frame; older versions carry neither', () => {
+    const update: Message = { type: 'updates', docId: JOURNAL, items: [], more: false, durableThrough: 12 };
+    const v2 = writeMessage(update, 2);
+    expect(readMessage(v2)).toEqual({ ok: true, value: { type: 'updates', docId: JOURNAL, items: [], more: false } });
+    const v3 = writeMessage(update, 3);
+    expect(v3.length).toBe(v2.length + 1);
+    expect(readMessage(v3)).toEqual({ ok: true, value: update });
+    // A version-3 updates frame without its watermark is cut short, and writing one is a bug.
+    expect(readMessage(v3.subarray(0, v3.length - 1))).toMatchObject({ ok: false, error: { code: 'truncated' } });
+    expect(() => writeMessage({ type: 'updates', docId: JOURNAL, items: [], more: false }, 3)).toThrow(RangeError);
+    const durable = { type: 'durable', docId: JOURNAL, seq: 12 } as const;
+    expect(() => writeMessage(durable, 2)).toThrow(RangeError);
+    const frame = writeMessage(durable, 3);
+    expect(readMessage(frame)).toEqual({ ok: true, value: durable });
+    // The same bytes under version 2 name a type that version does not have.
+    frame[0] = 2;
+    expect(readMessage(frame)).toMatchObject({ ok: false, error: { code: 'unknown-type' } });
+    // seq 0 says nothing: refused.
+    expect(readMessage(new Uint8Array([...writeMessage(durable, 3).subarray(0, -1), 0])).ok).toBe(false);
   });
 
   it('copies out of a Node Buffer, so a reused socket buffer cannot change a decoded message', () => {
@@ -151,7 +174,7 @@ describe('frames', () => {
     const device = await deviceFromSeed(1);
     const env = { nonce: new Uint8Array(12), ciphertext: new Uint8Array(16), signature: new Uint8Array(64) };
     const update = { header: { type: 'update' as const, circleId: CIRCLE, docId: JOURNAL, keyEpoch: 0, devicePk: device.publicKey, devSeq: 1 }, ...env };
-    const good = writeMessage({ type: 'updates', docId: JOURNAL, items: [{ seq: 1, envelope: update }, { seq: 2, envelope: update }], more: false });
+    const good = writeMessage({ type: 'updates', docId: JOURNAL, items: [{ seq: 1, envelope: update }, { seq: 2, envelope: update }], more: false, durableThrough: 2 });
     // Rewrite the second item's seq (1 byte) from 2 to 3: a gap. Layout: version, tag,
     // docId (length + text), count, seq 1, envelope 1, seq 2, envelope 2, more.
     const second = 2 + 1 + JOURNAL.length + 1 + 1 + writeEnvelope(update).length;
@@ -159,7 +182,7 @@ describe('frames', () => {
     const gap = good.slice();
     gap[second] = 3;
     expect(readMessage(gap)).toMatchObject({ ok: false, error: { code: 'invalid-field', field: 'updates.seq' } });
-    expect(() => writeMessage({ type: 'updates', docId: PLAN, items: [{ seq: 1, envelope: update }], more: false })).toThrow(RangeError);
+    expect(() => writeMessage({ type: 'updates', docId: PLAN, items: [{ seq: 1, envelope: update }], more: false, durableThrough: 1 })).toThrow(RangeError);
     expect(() => writeMessage({ type: 'snapshot-offer', docId: JOURNAL, envelope: update })).toThrow(RangeError);
   });
 

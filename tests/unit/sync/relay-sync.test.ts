@@ -150,8 +150,11 @@ async function settled(...devices: Device[]): Promise<void> {
       if ((await listPending(d.db, JOURNAL_KEY)).length > 0 || (await listOutbox(d.db, JOURNAL_KEY)).length > 0) return false;
     }
     const first = JSON.stringify(ids(devices[0] as Device));
-    return devices.every((d) => JSON.stringify(ids(d)) === first);
-  }, 'devices to converge with empty outboxes');
+    if (!devices.every((d) => JSON.stringify(ids(d)) === first)) return false;
+    // And every stored cursor is as far as the others (the relay said everything is durable).
+    const cursors = await Promise.all(devices.map(async (d) => (await getSyncDoc(d.db, JOURNAL_KEY))?.cursor));
+    return cursors.every((c) => c === cursors[0]);
+  }, 'devices to converge with empty outboxes and the same cursor');
 }
 
 /**
@@ -217,6 +220,44 @@ describe('the client against the real relay', () => {
     // Only what came after the cursor was sent: the three new envelopes.
     expect(tap.items - before).toBe(3);
     expect((await getSyncDoc(tablet.db, JOURNAL_KEY))!.cursor).toBe(cursor + 3);
+  });
+
+  it('shows an update before the relay made it durable; when the relay then fails to store it, the cursor stayed behind and the devices end with what the relay holds', async () => {
+    const inner = createMemoryStore();
+    let failing = false;
+    const store: RelayStore = { ...inner, commit: async (b) => (failing ? { ok: false, error: { code: 'unavailable', message: 'disk full' } } : inner.commit(b)) };
+    const relay = await relayOn(store);
+    const phone = await patient(relay.url, await deviceFromSeed(1));
+    const tablet = await member(phone, await deviceFromSeed(2), 'patient', relay.url);
+    phone.provider.start();
+    tablet.provider.start();
+    unwrap(await phone.store.put(diary('2026-11-10T08:00:00.000Z', 3)));
+    await settled(phone, tablet);
+    const cursor = (await getSyncDoc(tablet.db, JOURNAL_KEY))!.cursor;
+    expect(cursor).toBe((await inner.loadDoc(JOURNAL_ID)).head);
+    failing = true;
+    const lost = diary('2026-11-11T08:00:00.000Z', 6);
+    unwrap(await phone.store.put(lost));
+    // Protocol 3: the tablet shows it at once, while the relay has not stored it.
+    await eventually(async () => tablet.store.get('diary', lost.id) !== undefined, 'the tablet to show the entry sent before it was durable');
+    // Every commit fails: the phone retries, the tablet subscribes again; its cursor never passes what is durable.
+    for (let i = 0; i < 6; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await getSyncDoc(tablet.db, JOURNAL_KEY))!.cursor).toBe(cursor);
+    }
+    expect(await listOutbox(phone.db, JOURNAL_KEY)).toHaveLength(1);
+    // Meanwhile the tablet writes too; then the disk works again.
+    const fromTablet = diary('2026-11-12T08:00:00.000Z', 4);
+    unwrap(await tablet.store.put(fromTablet));
+    failing = false;
+    await settled(phone, tablet);
+    const head = (await inner.loadDoc(JOURNAL_ID)).head;
+    expect(head).toBe(cursor + 2);
+    for (const d of [phone, tablet]) {
+      expect((await getSyncDoc(d.db, JOURNAL_KEY))!.cursor).toBe(head);
+      expect(d.store.get('diary', lost.id)).toEqual(lost);
+      expect(d.store.get('diary', fromTablet.id)).toEqual(fromTablet);
+    }
   });
 
   it('the outbox survives a reload, and a relay restart, with the devSeq sequence intact', async () => {
