@@ -4,7 +4,9 @@
 // and restores) while a fault proxy (tests/helpers/fault-proxy.ts) drops, stalls, duplicates
 // and cuts their connections to the REAL relay, delivers old frames of dead connections late,
 // and takes devices offline. The relay is restarted on the same SQLite data directory a few
-// times (half of the restarts cut every connection first, as a crash looks to clients),
+// times; half of the restarts are crashes: every connection is cut, and the commits that had
+// not reached the disk yet are lost, although the relay (protocol 3) had already sent their
+// updates to subscribers (each commit reaches the disk a few ms late, so a crash finds some),
 // devices reload (provider and database closed and opened again), and some seeds add a
 // device in the middle of it all. A third of the seeds are storms: far more faults, frames
 // arriving up to 1.5 s late, and a snapshot every few acks. Then every fault is healed, and
@@ -52,6 +54,8 @@ import type { RunningServer } from '../../sync-server/server';
 import { FaultProxy, type FaultRates, type ProxyStats } from '../helpers/fault-proxy';
 import { Rng, seededUlid } from '../helpers/fixtures';
 import { startTestRelay, tempDir } from '../helpers/relay-server';
+import { openSqliteStoreOnThread } from '../../sync-server/storage/sqlite-thread';
+import type { RelayStore } from '../../sync-server/storage/store';
 import { CIRCLE, JOURNAL_ID, JOURNAL_KEY } from '../unit/sync/client-fixtures';
 import { deviceFromSeed } from '../unit/sync/fixtures';
 
@@ -107,11 +111,52 @@ interface Device {
   open: boolean;
 }
 
+/**
+ * The relay's SQLite store, each commit reaching it 0-15 ms late (in order): crash() loses
+ * every commit that has not reached it yet, as a relay dying between fan-out and fsync would.
+ */
+interface CrashableStore {
+  store: RelayStore;
+  crash(): void;
+  /** Updates in commits lost to crashes. */
+  lostUpdates: number;
+}
+
+async function openCrashable(dataDir: string, delays: Rng): Promise<CrashableStore> {
+  const opened = await openSqliteStoreOnThread(dataDir);
+  if (!opened.ok) throw new Error(`store: ${opened.error.message}`);
+  const inner = opened.value;
+  let dead = false;
+  let queue: Promise<unknown> = Promise.resolve();
+  const disk: CrashableStore = {
+    lostUpdates: 0,
+    crash: () => { dead = true; },
+    store: {
+      ...inner,
+      commit(batch) {
+        const delay = delays.int(0, 15);
+        const result = queue.then(async () => {
+          await sleep(delay);
+          if (!dead) return inner.commit(batch);
+          disk.lostUpdates += batch.updates.length;
+          return { ok: false as const, error: { code: 'unavailable' as const, message: 'the relay crashed before this commit reached the disk' } };
+        });
+        queue = result;
+        return result;
+      },
+    },
+  };
+  return disk;
+}
+
 interface World {
   seed: number;
   rng: Rng;
   proxy: FaultProxy;
   relay: RunningServer;
+  disk: CrashableStore;
+  /** Commit delays: their own generator, so that timing does not shift the seed's choices. */
+  delays: Rng;
   dataDir: string;
   snapshotEvery: number;
   devices: Device[];
@@ -339,16 +384,23 @@ async function step(w: World, d: Device, action: Action): Promise<void> {
 }
 
 /**
- * Closes the relay and starts it again on the same data directory. With `cutFirst`, every
- * connection dies just before (a crash as the clients see it: acks in flight are lost).
+ * Closes the relay and starts it again on the same data directory. A crash cuts every
+ * connection first (acks in flight are lost) and loses the commits not on disk yet (updates
+ * the relay sent before they were durable); otherwise pending writes are made durable first.
  */
-async function restartRelay(w: World, downMs: number, cutFirst: boolean): Promise<void> {
-  w.log.push(`relay restart (down ${downMs} ms${cutFirst ? ', connections cut first' : ''})`);
+async function restartRelay(w: World, downMs: number, crash: boolean): Promise<void> {
   w.proxy.setUpstream(null);
-  if (cutFirst) w.proxy.killAll();
+  const lostBefore = w.disk.lostUpdates;
+  if (crash) {
+    w.proxy.killAll();
+    w.disk.crash();
+  }
   await w.relay.close();
+  await w.disk.store.close();
+  w.log.push(`relay ${crash ? `crash (${w.disk.lostUpdates - lostBefore} updates not on disk lost)` : 'restart'}, down ${downMs} ms`);
   await sleep(downMs);
-  w.relay = await startTestRelay({ dataDir: w.dataDir, relayId: w.proxy.relayId });
+  w.disk = await openCrashable(w.dataDir, w.delays);
+  w.relay = await startTestRelay({ store: w.disk.store, relayId: w.proxy.relayId });
   w.proxy.setUpstream(w.relay.relayUrl);
 }
 
@@ -542,10 +594,12 @@ async function runSeed(seed: number, ops = DEFAULT_OPS): Promise<void> {
       if (direction === 'down' && msg.type === 'ack' && msg.docId === JOURNAL_ID && devicePk) acks.push({ pk: toHex(devicePk), devSeq: msg.devSeq, seq: msg.seq });
     },
   });
-  const relay = await startTestRelay({ dataDir: temp.dir, relayId: proxy.relayId });
+  const delays = new Rng(seed * 7919 + 1);
+  const disk = await openCrashable(temp.dir, delays);
+  const relay = await startTestRelay({ store: disk.store, relayId: proxy.relayId });
   proxy.setUpstream(relay.relayUrl);
   const storm = rng.chance(1 / 3);
-  const w: World = { seed, rng, proxy, relay, dataDir: temp.dir, snapshotEvery: storm ? rng.int(1, 4) : rng.int(3, 12), devices: [], writes: new Map(), acks, pushes, clock: FIRST_DAY, log: [] };
+  const w: World = { seed, rng, proxy, relay, disk, delays, dataDir: temp.dir, snapshotEvery: storm ? rng.int(1, 4) : rng.int(3, 12), devices: [], writes: new Map(), acks, pushes, clock: FIRST_DAY, log: [] };
   let restarting: Promise<void> = Promise.resolve();
   try {
     try {
@@ -566,8 +620,8 @@ async function runSeed(seed: number, ops = DEFAULT_OPS): Promise<void> {
       const joinAt = rng.chance(0.5) ? rng.int(5, ops - 10) : -1;
       for (let i = 0; i < ops; i++) {
         if (restarts.has(i)) {
-          const [downMs, cutFirst] = [rng.int(0, 250), rng.chance(0.5)];
-          restarting = restarting.then(() => restartRelay(w, downMs, cutFirst));
+          const [downMs, crash] = [rng.int(0, 250), rng.chance(0.5)];
+          restarting = restarting.then(() => restartRelay(w, downMs, crash));
         }
         if (i === joinAt) {
           const joiner = await addDevice(w, w.devices.length, 'patient');
@@ -653,6 +707,7 @@ async function runSeed(seed: number, ops = DEFAULT_OPS): Promise<void> {
     for (const d of w.devices) await closeDevice(d).catch(() => undefined);
     await proxy.close();
     await w.relay.close();
+    await w.disk.store.close();
     temp.remove();
   }
 }
