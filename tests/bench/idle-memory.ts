@@ -8,7 +8,7 @@
 // subscribing loads (ledgers, membership cache).
 
 import type { DeviceKeys } from '../../src/sync/crypto';
-import { type Conn, TAG, connect, decode, makeCircles, publishGenesis } from './paceline-wire';
+import { type Conn, TAG, connect, decode, eachUpdate, makeCircles, publishGenesis } from './paceline-wire';
 import { type RelayProcess, fdLimits } from './relay-process';
 
 export interface IdleMemoryResult {
@@ -47,7 +47,7 @@ export async function runIdleMemory(relay: RelayProcess, connections: number, pe
     new Promise<void>((resolve, reject) => {
       connect(url, device, (frame) => {
         // The (empty) catch-up ends with an updates page with more: false.
-        if (frame[1] === TAG.updates && frame[frame.length - 1] === 0) resolve();
+        if (frame[1] === TAG.updates && !eachUpdate(frame, () => {}).more) resolve();
         else if (frame[1] === TAG.error) {
           const m = decode(frame);
           reject(new Error(`subscribe refused: ${m.type === 'error' ? m.code : m.type}`));

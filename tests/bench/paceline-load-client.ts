@@ -89,12 +89,12 @@ export async function connectPacelineClients(o: PacelineClientsOptions): Promise
       const onFrame = (frame: Buffer) => {
         const tag = frame[1];
         if (tag === TAG.updates) {
-          eachUpdate(frame, (pk, devSeq) => {
+          const { more } = eachUpdate(frame, (pk, devSeq) => {
             const sender = senderOf.get(pk);
             if (sender !== undefined) o.onDelivery(i, sender, devSeq - 1);
           });
-          // The last catch-up page (empty on a fresh relay) ends with more: false: now live.
-          if (!live && frame[frame.length - 1] === 0) {
+          // The last catch-up page (empty on a fresh relay) has more: false: now live.
+          if (!live && !more) {
             live = true;
             resolve();
           }

@@ -138,7 +138,7 @@ export const pkTag = (b: Uint8Array, at = 0): number => ((b[at] as number) * 0x1
  * Calls item(pkTag, devSeq, seq) for each update in an `updates` frame, without decoding the
  * envelopes; returns the number of items.
  */
-export function eachUpdate(frame: Uint8Array, item: (pk: number, devSeq: number, seq: number) => void): number {
+export function eachUpdate(frame: Uint8Array, item: (pk: number, devSeq: number, seq: number) => void): { count: number; more: boolean } {
   const c = new Cursor(frame);
   c.pos = 2;
   c.skipBytes(); // docId
@@ -159,5 +159,6 @@ export function eachUpdate(frame: Uint8Array, item: (pk: number, devSeq: number,
     c.pos += 64; // signature
     item(pk, devSeq, seq);
   }
-  return count;
+  // Then more (a bool) and, from protocol 3, durableThrough.
+  return { count, more: frame[c.pos] === 1 };
 }
