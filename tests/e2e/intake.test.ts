@@ -65,7 +65,14 @@ async function databases(page: Page): Promise<Record<string, Record<string, numb
     const out: Record<string, Record<string, number>> = {};
     for (const { name } of await indexedDB.databases()) {
       if (!name) continue;
-      const db = await new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open(name); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+      // A database deleted since databases() listed it must not be created again by this open: abort the upgrade that would.
+      const db = await new Promise<IDBDatabase | null>((res, rej) => {
+        const r = indexedDB.open(name);
+        r.onupgradeneeded = () => r.transaction?.abort();
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => (r.error?.name === 'AbortError' ? res(null) : rej(r.error));
+      });
+      if (!db) continue;
       const counts: Record<string, number> = {};
       for (const store of [...db.objectStoreNames]) {
         counts[store] = await new Promise<number>((res, rej) => { const r = db.transaction(store).objectStore(store).count(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });

@@ -48,7 +48,14 @@ async function everythingStored(page: Page): Promise<{ databases: string[]; text
     };
     const databases = (await indexedDB.databases()).map((d) => d.name ?? '');
     for (const name of databases) {
-      const db = await new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open(name); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+      // A database deleted since databases() listed it must not be created again by this open: abort the upgrade that would.
+      const db = await new Promise<IDBDatabase | null>((res, rej) => {
+        const r = indexedDB.open(name);
+        r.onupgradeneeded = () => r.transaction?.abort();
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => (r.error?.name === 'AbortError' ? res(null) : rej(r.error));
+      });
+      if (!db) continue;
       for (const store of [...db.objectStoreNames]) {
         const rows = await new Promise<unknown[]>((res, rej) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
         walk(rows);
