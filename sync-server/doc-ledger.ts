@@ -10,6 +10,7 @@
 
 import { type Bytes, toHex } from '../src/sync/codec-bytes';
 import type { DocId, Result } from '../src/sync/protocol';
+import type { FrameItem } from './frames';
 import type { DeviceCounters, RelayStore, SnapshotMeta, StoreError } from './storage/store';
 
 /** An accepted push whose transaction has not committed yet (a retransmission waits for it). */
@@ -32,6 +33,12 @@ export class DocLedger {
   prunedThrough: number;
   readonly devices = new Map<string, DeviceCounters>();
   readonly pending = new Map<string, PendingPush>();
+  /**
+   * Updates already sent to protocol-3 subscribers and not committed yet, in seq order
+   * (committed + 1 onwards): a subscriber that missed them while it caught up from storage
+   * is sent them from here instead of waiting for their commit.
+   */
+  sealed: FrameItem[] = [];
   pendingWrites = 0;
   stale = false;
 

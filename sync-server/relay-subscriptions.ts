@@ -17,8 +17,9 @@
 // A subscriber whose buffer is above the high-water mark is not sent more: it drops back to
 // catch-up and reads the rest from storage when it has drained. Items are sent only in seq
 // order from the subscriber's sentThrough, so the paths never send a seq twice or skip one;
-// a live protocol-3 subscriber that missed seqs (it was catching up when they went out
-// early) is caught up from storage once they commit. A committed snapshot is offered to the
+// a protocol-3 subscriber that missed seqs (it was catching up when they went out early)
+// is sent them from the ledger's list of updates sent out but not committed yet, or else
+// from storage once they commit. A committed snapshot is offered to the
 // live subscribers of other devices, so that an up-to-date device can confirm it.
 
 import { type Bytes, bytesEqual } from '../src/sync/codec-bytes';
@@ -60,6 +61,13 @@ const anyone = () => true;
 
 /** A batch that publishes membership fans out after its commit, links first, to everyone. */
 const fansOutEarly = (batch: WriteBatch) => batch.memberships.length === 0;
+
+/** Removes the items up to `seq` from the front of a list in seq order. */
+function dropThrough(items: FrameItem[], seq: number): void {
+  let n = 0;
+  while (n < items.length && (items[n] as FrameItem).seq <= seq) n++;
+  if (n > 0) items.splice(0, n);
+}
 
 /** A batch's updates by document, in seq order. */
 function itemsByDoc(batch: WriteBatch): Map<DocId, FrameItem[]> {
@@ -201,7 +209,10 @@ export class Subscriptions {
   /** A batch goes to the store: its updates go to protocol-3 subscribers now, before they are durable. */
   onDispatched(batch: WriteBatch): void {
     if (!fansOutEarly(batch)) return;
-    for (const [docId, items] of itemsByDoc(batch)) this.fanOutUpdates(docId, items, early);
+    for (const [docId, items] of itemsByDoc(batch)) {
+      this.ledgers.peek(docId)?.sealed.push(...items);
+      this.fanOutUpdates(docId, items, early);
+    }
   }
 
   /**
@@ -237,6 +248,7 @@ export class Subscriptions {
       const ledger = this.ledgers.peek(docId);
       const last = (items.at(-1) as FrameItem).seq;
       if (ledger && last > ledger.committed) ledger.committed = last;
+      if (ledger) dropThrough(ledger.sealed, ledger.committed);
       this.fanOutUpdates(docId, items, wentEarly ? late : anyone);
       if (ledger) this.madeDurable(ledger.docId, ledger.committed);
     }
@@ -360,8 +372,8 @@ export class Subscriptions {
         const last = (page.at(-1) as FrameItem).seq;
         if (last <= sub.sentThrough) continue;
         if (first !== sub.sentThrough + 1) {
-          // Missed seqs: from storage, now for what is durable, and for the rest once it commits (madeDurable).
-          this.toCatchUp(conn, sub);
+          // Missed seqs: sent from the ones not committed yet if they continue it, else from storage.
+          if (!this.sendSealed(conn, sub)) this.toCatchUp(conn, sub);
           break;
         }
         const key = `${conn.version}:${i}`;
@@ -372,6 +384,23 @@ export class Subscriptions {
         sub.toldDurable = Math.max(sub.toldDurable, durableThrough);
       }
     }
+  }
+
+  /**
+   * Sends a protocol-3 subscriber the updates sent out but not committed yet that continue
+   * what it was sent; false if they do not (the gap is in storage, or it speaks protocol 2).
+   */
+  private sendSealed(conn: Connection, sub: Subscription): boolean {
+    const ledger = this.ledgers.peek(sub.docId);
+    if (!ledger || !early(conn)) return false;
+    const from = ledger.sealed.findIndex((item) => item.seq === sub.sentThrough + 1);
+    if (from < 0) return false;
+    for (const page of pageItems(ledger.sealed.slice(from), this.opts.limits.pageBytes)) {
+      conn.send(updatesFrame(conn.version, sub.docId, page, false, ledger.committed));
+      sub.sentThrough = (page.at(-1) as FrameItem).seq;
+    }
+    sub.toldDurable = Math.max(sub.toldDurable, ledger.committed);
+    return true;
   }
 
   private toCatchUp(conn: Connection, sub: Subscription): void {
@@ -454,6 +483,8 @@ export class Subscriptions {
         }
         sub.sentThrough = Math.max(sub.sentThrough, last);
         if (more) return true;
+        // Caught up with storage: what was sent out meanwhile and is not committed yet follows.
+        this.sendSealed(conn, sub);
         sub.announced = true;
         sub.phase = 'live';
         return false;

@@ -149,7 +149,7 @@ function printFanout(runs: FanoutRelayResult[]): void {
       const other = Object.entries(st).filter(([k]) => k.startsWith('closed') || k.startsWith('refused'));
       const stage = (name: string) => [0.5, 0.99].map((q) => pushStageQuantileMs(st, name, q)).map((ms) => (ms === null ? '-' : ms === Infinity ? '>1000' : f(ms))).join('/');
       console.log(`      ${s.ratePerClient}/s: ${commits} group commits, ${f((st.commitWrites ?? 0) / Math.max(1, commits), 1)} writes and ${f(((st.commitSeconds ?? 0) * 1000) / Math.max(1, commits), 2)} ms each; ${st.pushesStored ?? 0} pushes stored${other.length ? `; relay ${JSON.stringify(Object.fromEntries(other))}` : ''}`);
-      console.log(`         inside the relay, from a push's frame to (p50/p99 ms, bucket bounds): signature verdict ${stage('check')}, ledger decision ${stage('decided')}, ack after commit and fan-out ${stage('acked')}; one group commit ${stage('commit')}; signatures checked on the main thread ${f((100 * (st['checks on main'] ?? 0)) / Math.max(1, (st['checks on main'] ?? 0) + (st['checks on worker'] ?? 0)), 0)}%`);
+      console.log(`         inside the relay, from a push's frame to (p50/p99 ms, bucket bounds): signature verdict ${stage('check')}, ledger decision ${stage('decided')}, ack after the durable commit ${stage('acked')} (protocol 3 fans out before it); one group commit ${stage('commit')}; signatures checked on the main thread ${f((100 * (st['checks on main'] ?? 0)) / Math.max(1, (st['checks on main'] ?? 0) + (st['checks on worker'] ?? 0)), 0)}%`);
     }
   }
   const kinds = [...new Set(rs.map((r) => r.kind))];

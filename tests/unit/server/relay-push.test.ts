@@ -80,6 +80,29 @@ describe('relay push', () => {
     expect(await gated.store.readUpdates(journal, 1, 1 << 20)).toHaveLength(1);
   });
 
+  it('a protocol-3 subscriber that catches up while updates are on their way to the disk is sent them after its last page, before they commit', async () => {
+    const gated = gatedStore();
+    const { relay, circle } = await relayWith({ store: gated.store });
+    const journal = circle.doc('journal');
+    const phone = await RelayClient.connect(relay.relayUrl, circle.phone);
+    const envelope = await sealUpdate(circle.phone, journal, 1, utf8('first'));
+    const release = gated.hold();
+    try {
+      phone.send({ type: 'push', envelope });
+      await new Promise((r) => setTimeout(r, 50));
+      // Storage holds nothing yet: the last page is empty, and seq 1 follows from memory.
+      const doctor = await RelayClient.connect(relay.relayUrl, circle.doctor);
+      const { pages } = await doctor.catchUp(journal);
+      expect(pages).toEqual([{ type: 'updates', docId: journal, items: [], more: false, durableThrough: 0 }]);
+      expect(await doctor.next((m) => m.type === 'updates', 2_000)).toEqual({ type: 'updates', docId: journal, items: [{ seq: 1, envelope }], more: false, durableThrough: 0 });
+      expect(gated.commits.filter((b) => b.updates.length > 0)).toEqual([]);
+      release();
+      expect(await doctor.next((m) => m.type === 'durable', 2_000)).toEqual({ type: 'durable', docId: journal, seq: 1 });
+    } finally {
+      release();
+    }
+  });
+
   it('ends protocol-3 subscriptions that were sent a seq whose commit failed; from the durable cursor they get what the seq holds now', async () => {
     const inner = createMemoryStore();
     let failing = false;
