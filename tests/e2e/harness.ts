@@ -130,3 +130,51 @@ export async function horizontalOverflow(page: Page): Promise<string[]> {
     return out;
   });
 }
+
+/** A store of a page's IndexedDB database: its row count and, if asked for, its rows as text (bytes as UTF-8 and Latin-1). */
+export interface StoreContents {
+  count: number;
+  text?: string;
+}
+
+/**
+ * Every IndexedDB database of the page, store by store. Only databases that exist are read:
+ * one deleted after indexedDB.databases() listed it is skipped, not created again by the
+ * open (the upgrade such an open would run is aborted).
+ */
+export async function readDatabases(page: Page, withText = false): Promise<Record<string, Record<string, StoreContents>>> {
+  return page.evaluate(async (withText) => {
+    const asText = (value: unknown): string => {
+      const parts: string[] = [];
+      const bytes = (u: Uint8Array) => { parts.push(new TextDecoder('utf-8', { fatal: false }).decode(u)); parts.push(new TextDecoder('latin1').decode(u)); };
+      const walk = (v: unknown): void => {
+        if (v instanceof Uint8Array) return bytes(v);
+        if (v instanceof ArrayBuffer) return bytes(new Uint8Array(v));
+        if (Array.isArray(v)) return v.forEach(walk);
+        if (v && typeof v === 'object') { for (const [k, x] of Object.entries(v)) { parts.push(k); walk(x); } return; }
+        parts.push(String(v));
+      };
+      walk(value);
+      return parts.join('\n');
+    };
+    const out: Record<string, Record<string, { count: number; text?: string }>> = {};
+    for (const { name } of await indexedDB.databases()) {
+      if (!name) continue;
+      const db = await new Promise<IDBDatabase | null>((res, rej) => {
+        const r = indexedDB.open(name);
+        r.onupgradeneeded = () => r.transaction?.abort();
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => (r.error?.name === 'AbortError' ? res(null) : rej(r.error));
+      });
+      if (!db) continue;
+      const stores: Record<string, { count: number; text?: string }> = {};
+      for (const store of [...db.objectStoreNames]) {
+        const rows = await new Promise<unknown[]>((res, rej) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+        stores[store] = withText ? { count: rows.length, text: asText(rows) } : { count: rows.length };
+      }
+      out[name] = stores;
+      db.close();
+    }
+    return out;
+  }, withText);
+}

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import qrcode from 'qrcode-generator';
-import { axe, horizontalOverflow, openApp, screenshot, setTextSize, smallTouchTargets, waitForOfflineReady, type AppSession } from './harness';
+import { axe, readDatabases, horizontalOverflow, openApp, screenshot, setTextSize, smallTouchTargets, waitForOfflineReady, type AppSession } from './harness';
 
 const STAFF = 'waiting room staff 2026';
 const args = ['--force-webrtc-ip-handling-policy=disable_non_proxied_udp'];
@@ -61,27 +61,8 @@ async function expectAccessible(page: Page, state: string): Promise<void> {
 
 /** Every IndexedDB database of the page, with the row count of each store. */
 async function databases(page: Page): Promise<Record<string, Record<string, number>>> {
-  return page.evaluate(async () => {
-    const out: Record<string, Record<string, number>> = {};
-    for (const { name } of await indexedDB.databases()) {
-      if (!name) continue;
-      // A database deleted since databases() listed it must not be created again by this open: abort the upgrade that would.
-      const db = await new Promise<IDBDatabase | null>((res, rej) => {
-        const r = indexedDB.open(name);
-        r.onupgradeneeded = () => r.transaction?.abort();
-        r.onsuccess = () => res(r.result);
-        r.onerror = () => (r.error?.name === 'AbortError' ? res(null) : rej(r.error));
-      });
-      if (!db) continue;
-      const counts: Record<string, number> = {};
-      for (const store of [...db.objectStoreNames]) {
-        counts[store] = await new Promise<number>((res, rej) => { const r = db.transaction(store).objectStore(store).count(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
-      }
-      out[name] = counts;
-      db.close();
-    }
-    return out;
-  });
+  const all = await readDatabases(page);
+  return Object.fromEntries(Object.entries(all).map(([name, stores]) => [name, Object.fromEntries(Object.entries(stores).map(([store, c]) => [store, c.count]))]));
 }
 const visitDbs = (all: Record<string, unknown>) => Object.keys(all).filter((n) => n.startsWith('paceline-intake-'));
 

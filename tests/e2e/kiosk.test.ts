@@ -5,7 +5,7 @@
 // not on the relay, allowed once it is; after the wipe no trace of the patient is left.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axe, openApp, screenshot, setTextSize, smallTouchTargets, horizontalOverflow, waitForOfflineReady, type AppSession } from './harness';
+import { axe, readDatabases, openApp, screenshot, setTextSize, smallTouchTargets, horizontalOverflow, waitForOfflineReady, type AppSession } from './harness';
 
 const STAFF = 'valley clinic staff 2026';
 const PIN = '482915';
@@ -36,42 +36,23 @@ async function staff(page: Page, passphrase = STAFF): Promise<void> {
 
 /** Every value in every IndexedDB database, Cache Storage entry and web storage item, as text (bytes as Latin-1 and UTF-8). */
 async function everythingStored(page: Page): Promise<{ databases: string[]; text: string }> {
-  return page.evaluate(async () => {
+  const dbs = await readDatabases(page, true);
+  const rest = await page.evaluate(async () => {
     const parts: string[] = [];
-    const bytes = (u: Uint8Array) => { parts.push(new TextDecoder('utf-8', { fatal: false }).decode(u)); parts.push(new TextDecoder('latin1').decode(u)); };
-    const walk = (v: unknown): void => {
-      if (v instanceof Uint8Array) return bytes(v);
-      if (v instanceof ArrayBuffer) return bytes(new Uint8Array(v));
-      if (Array.isArray(v)) return v.forEach(walk);
-      if (v && typeof v === 'object') { for (const [k, x] of Object.entries(v)) { parts.push(k); walk(x); } return; }
-      parts.push(String(v));
-    };
-    const databases = (await indexedDB.databases()).map((d) => d.name ?? '');
-    for (const name of databases) {
-      // A database deleted since databases() listed it must not be created again by this open: abort the upgrade that would.
-      const db = await new Promise<IDBDatabase | null>((res, rej) => {
-        const r = indexedDB.open(name);
-        r.onupgradeneeded = () => r.transaction?.abort();
-        r.onsuccess = () => res(r.result);
-        r.onerror = () => (r.error?.name === 'AbortError' ? res(null) : rej(r.error));
-      });
-      if (!db) continue;
-      for (const store of [...db.objectStoreNames]) {
-        const rows = await new Promise<unknown[]>((res, rej) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
-        walk(rows);
-      }
-      db.close();
-    }
     for (const name of await caches.keys()) {
       const cache = await caches.open(name);
       for (const req of await cache.keys()) {
         const res = await cache.match(req);
-        if (res) bytes(new Uint8Array(await res.arrayBuffer()));
+        if (!res) continue;
+        const u = new Uint8Array(await res.arrayBuffer());
+        parts.push(new TextDecoder('utf-8', { fatal: false }).decode(u), new TextDecoder('latin1').decode(u));
       }
     }
     for (const s of [localStorage, sessionStorage]) for (let i = 0; i < s.length; i++) { const k = s.key(i) ?? ''; parts.push(k, s.getItem(k) ?? ''); }
-    return { databases, text: parts.join('\n') };
+    return parts.join('\n');
   });
+  const text = Object.values(dbs).flatMap((stores) => Object.entries(stores).flatMap(([store, c]) => [store, c.text ?? '']));
+  return { databases: Object.keys(dbs), text: [...text, rest].join('\n') };
 }
 
 describe('a clinic tablet, lent and returned', () => {
