@@ -120,6 +120,8 @@ interface CrashableStore {
   crash(): void;
   /** Updates in commits lost to crashes. */
   lostUpdates: number;
+  /** Commits that have not reached the disk yet. */
+  waiting: number;
 }
 
 async function openCrashable(dataDir: string, delays: Rng): Promise<CrashableStore> {
@@ -130,13 +132,16 @@ async function openCrashable(dataDir: string, delays: Rng): Promise<CrashableSto
   let queue: Promise<unknown> = Promise.resolve();
   const disk: CrashableStore = {
     lostUpdates: 0,
+    waiting: 0,
     crash: () => { dead = true; },
     store: {
       ...inner,
       commit(batch) {
         const delay = delays.int(0, 15);
+        disk.waiting++;
         const result = queue.then(async () => {
           await sleep(delay);
+          disk.waiting--;
           if (!dead) return inner.commit(batch);
           disk.lostUpdates += batch.updates.length;
           return { ok: false as const, error: { code: 'unavailable' as const, message: 'the relay crashed before this commit reached the disk' } };
@@ -392,12 +397,15 @@ async function restartRelay(w: World, downMs: number, crash: boolean): Promise<v
   w.proxy.setUpstream(null);
   const lostBefore = w.disk.lostUpdates;
   if (crash) {
+    // Crash while a commit is on its way to the disk, if one comes within half a second.
+    for (let i = 0; i < 100 && w.disk.waiting === 0; i++) await sleep(5);
     w.proxy.killAll();
     w.disk.crash();
   }
   await w.relay.close();
   await w.disk.store.close();
-  w.log.push(`relay ${crash ? `crash (${w.disk.lostUpdates - lostBefore} updates not on disk lost)` : 'restart'}, down ${downMs} ms`);
+  const lost = w.disk.lostUpdates - lostBefore;
+  w.log.push(`relay ${crash ? `crash (${lost} update${lost === 1 ? '' : 's'} not on disk lost)` : 'restart'}, down ${downMs} ms`);
   await sleep(downMs);
   w.disk = await openCrashable(w.dataDir, w.delays);
   w.relay = await startTestRelay({ store: w.disk.store, relayId: w.proxy.relayId });
