@@ -253,9 +253,7 @@ export class FrameHandler {
       }
       this.metrics.pushes.inc(duplicate ? DUPLICATE : STORED);
       conn.send(ackFrame(conn.version, docId, devSeq, seq));
-      // An ack tells a protocol-3 client that the document is durable through its seq.
-      const sub = conn.subs?.get(docId);
-      if (sub && sub.toldDurable < seq) sub.toldDurable = seq;
+      this.subscriptions.acked(conn, docId, seq);
       this.stageDone(received, STAGE_ACKED);
     });
   }

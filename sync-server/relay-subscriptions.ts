@@ -52,7 +52,7 @@ function framePage(version: number, docId: DocId, page: readonly FrameItem[], du
 }
 
 /** Protocol 3: how soon after a commit a subscriber that no 'updates' frame told of it gets a 'durable' frame. */
-export const DURABLE_NOTICE_MS = 50;
+const DURABLE_NOTICE_MS = 50;
 
 /** Subscribers sent live updates before they are durable (protocol 3), and the others. */
 const early = (conn: Connection) => conn.version >= 3;
@@ -343,6 +343,12 @@ export class Subscriptions {
       if (head > noted) this.notices.set(docId, head);
     }
     this.armNotices();
+  }
+
+  /** An ack was sent: it tells a protocol-3 client that the document is durable through its seq. */
+  acked(conn: Connection, docId: DocId, seq: number): void {
+    const sub = conn.subs?.get(docId);
+    if (sub && sub.toldDurable < seq) sub.toldDurable = seq;
   }
 
   /** Stops the notice timer (the relay is closing). */

@@ -189,7 +189,8 @@ export class DocSync {
       switch (out.kind) {
         case 'applied':
           this.core.state = out.state;
-          this.position = { ...positionAt(out.state), durable: Math.max(this.position.durable, out.state.cursor) };
+          // The watermark already covers the snapshot (advanceDurable above).
+          this.position = { ...positionAt(out.state), durable: this.position.durable };
           this.core.report();
           this.core.host.devicesChanged(this.circleId);
           return;

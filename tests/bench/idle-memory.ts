@@ -47,7 +47,7 @@ export async function runIdleMemory(relay: RelayProcess, connections: number, pe
     new Promise<void>((resolve, reject) => {
       connect(url, device, (frame) => {
         // The (empty) catch-up ends with an updates page with more: false.
-        if (frame[1] === TAG.updates && !eachUpdate(frame, () => {}).more) resolve();
+        if (frame[1] === TAG.updates && !eachUpdate(frame, () => {})) resolve();
         else if (frame[1] === TAG.error) {
           const m = decode(frame);
           reject(new Error(`subscribe refused: ${m.type === 'error' ? m.code : m.type}`));

@@ -89,7 +89,7 @@ export async function connectPacelineClients(o: PacelineClientsOptions): Promise
       const onFrame = (frame: Buffer) => {
         const tag = frame[1];
         if (tag === TAG.updates) {
-          const { more } = eachUpdate(frame, (pk, devSeq) => {
+          const more = eachUpdate(frame, (pk, devSeq) => {
             const sender = senderOf.get(pk);
             if (sender !== undefined) o.onDelivery(i, sender, devSeq - 1);
           });

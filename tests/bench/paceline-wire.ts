@@ -136,9 +136,9 @@ export const pkTag = (b: Uint8Array, at = 0): number => ((b[at] as number) * 0x1
 
 /**
  * Calls item(pkTag, devSeq, seq) for each update in an `updates` frame, without decoding the
- * envelopes; returns the number of items.
+ * envelopes; returns the frame's `more` flag.
  */
-export function eachUpdate(frame: Uint8Array, item: (pk: number, devSeq: number, seq: number) => void): { count: number; more: boolean } {
+export function eachUpdate(frame: Uint8Array, item: (pk: number, devSeq: number, seq: number) => void): boolean {
   const c = new Cursor(frame);
   c.pos = 2;
   c.skipBytes(); // docId
@@ -160,5 +160,5 @@ export function eachUpdate(frame: Uint8Array, item: (pk: number, devSeq: number,
     item(pk, devSeq, seq);
   }
   // Then more (a bool) and, from protocol 3, durableThrough.
-  return { count, more: frame[c.pos] === 1 };
+  return frame[c.pos] === 1;
 }
