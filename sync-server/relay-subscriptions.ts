@@ -475,10 +475,16 @@ export class Subscriptions {
       }
       case 'pages': {
         const ledger = await this.ledgers.get(sub.docId);
+        // Storage holds everything through this head when the read starts.
+        const before = ledger.committed;
         const items = await this.store.readUpdates(sub.docId, sub.sentThrough + 1, this.opts.limits.pageBytes);
         if (conn.subs?.get(sub.docId) !== sub || sub.phase !== 'pages') return false;
         // Read after the page: a commit that landed meanwhile makes this page not the last.
         const head = ledger.committed;
+        // A read that found nothing may have looked before such a commit reached storage. Its
+        // updates went out neither to this subscriber (not live yet) nor stay in the ledger's
+        // list of updates not committed yet: read again, rather than go live behind them.
+        if (items.length === 0 && head > before && head > sub.sentThrough) return true;
         const last = items.at(-1)?.seq ?? sub.sentThrough;
         const more = items.length > 0 && last < head;
         // What storage holds is durable (the head may lag the read by a commit's answer).

@@ -4,6 +4,8 @@ import { bytesEqual, utf8 } from '../../../src/sync/codec-bytes';
 import { LIMITS } from '../../../src/sync/protocol';
 import { envelopeHash, writeEnvelope } from '../../../src/sync/protocol-envelope';
 import type { RunningServer } from '../../../sync-server/server';
+import { createMemoryStore } from '../../../sync-server/storage/memory';
+import type { RelayStore } from '../../../sync-server/storage/store';
 import { type Circle, RelayClient, filler, sealSnapshot, sealUpdate } from '../../helpers/relay-client';
 import { type TestRelayOptions, publishedCircle, startTestRelay } from '../../helpers/relay-server';
 
@@ -28,7 +30,59 @@ async function pushMany(relay: RunningServer, circle: Circle, docId: ReturnType<
   return envs;
 }
 
+/**
+ * A memory store whose next update read can be held after it has read: its answer is what
+ * storage held when it was asked, delivered when the test releases it.
+ */
+function staleReadStore(): { store: RelayStore; holdNextRead(): { asked: Promise<void>; release: () => void } } {
+  const inner = createMemoryStore();
+  let held: { asked: () => void; gate: Promise<void> } | null = null;
+  return {
+    holdNextRead() {
+      let asked = () => {};
+      let release = () => {};
+      const askedP = new Promise<void>((r) => (asked = r));
+      held = { asked, gate: new Promise((r) => (release = r)) };
+      return { asked: askedP, release };
+    },
+    store: {
+      ...inner,
+      kind: 'stale-read-memory',
+      async readUpdates(docId, fromSeq, maxBytes) {
+        const hold = held;
+        held = null;
+        const items = await inner.readUpdates(docId, fromSeq, maxBytes);
+        if (hold) {
+          hold.asked();
+          await hold.gate;
+        }
+        return items;
+      },
+    },
+  };
+}
+
 describe('relay catch-up', () => {
+  for (const versions of [[3], [2]]) {
+    it(`a subscriber (protocol ${versions[0]}) whose page was read just before a commit landed still gets that commit's updates, without further traffic`, async () => {
+      const stale = staleReadStore();
+      const { relay, circle } = await relayWith({ store: stale.store });
+      const journal = circle.doc('journal');
+      const phone = await RelayClient.connect(relay.relayUrl, circle.phone);
+      const doctor = await RelayClient.connect(relay.relayUrl, circle.doctor, { versions });
+      const read = stale.holdNextRead();
+      doctor.send({ type: 'subscribe', docId: journal, sinceSeq: 0, membershipVersion: 0 });
+      // The page read found nothing; the push commits (and fans out to live subscribers) before the page goes out.
+      await read.asked;
+      const envelope = await sealUpdate(circle.phone, journal, 1, utf8('entry'));
+      expect(await phone.push(envelope)).toMatchObject({ type: 'ack', seq: 1 });
+      read.release();
+      const { items } = await doctor.collect(journal, 2_000);
+      const later = items.length > 0 ? [] : [await doctor.next((m) => m.type === 'updates' && m.items.length > 0, 2_000)];
+      expect([...items, ...later.flatMap((m) => (m.type === 'updates' ? m.items : []))].map((i) => i.seq)).toEqual([1]);
+    });
+  }
+
   it('streams everything after a cursor in pages bounded by pageBytes, with more: true until the last', async () => {
     const { relay, circle } = await relayWith();
     const journal = circle.doc('journal');
