@@ -10,10 +10,11 @@
 // 2. Catch-up after 30 offline days (30 diary entries, 60 practice logs, 2 PHQ-9).
 // 3. Relay memory per idle connection, 5,000 authenticated and subscribed connections.
 //
-// Environment (for short runs while developing; the defaults are the full run, ~8 min):
+// Environment (for short runs while developing; the defaults are the full run, ~13 min):
 //   RELAY_BENCH_QUICK=1            20 clients, 1 s steps, 500 idle connections (written to the temp dir)
 //   RELAY_BENCH_PHASES=fanout,catchup,idle     RELAY_BENCH_RELAYS=bare,yws,paceline-memory,paceline-sqlite[,paceline-sqlite-main]
 //   RELAY_BENCH_CLIENTS, RELAY_BENCH_STEP_SECONDS, RELAY_BENCH_ROUNDS, RELAY_BENCH_IDLE   override one setting
+//   RELAY_BENCH_RATES=20           the fan-out rates per client (default 5,20,50)
 //   RELAY_BENCH_VERIFY_THREADS=n   the Paceline relay's signature threads
 //   (paceline-sqlite-main: a relay with SQLite on its main thread, next to the default one in the same run)
 //   RELAY_BENCH_RELAY_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/relay-prof'   node flags for the relay processes
@@ -26,6 +27,7 @@ import type { RelayKind } from './bench-relays';
 import { runCatchup, type CatchupResult } from './catchup';
 import { Deliveries, type LoadClients, type Step, type StepResult, messagesPerClient, runSteps } from './fanout';
 import { runIdleMemory, type IdleMemoryResult } from './idle-memory';
+import { mannWhitneyGreater } from './stats';
 import { connectPacelineClients, sealSupply } from './paceline-load-client';
 import { makeCircles } from './paceline-wire';
 import { fdLimits, pushStageQuantileMs, readPacelineCounters, spawnRelay } from './relay-process';
@@ -40,13 +42,15 @@ const ROOM = 10;
 const STEP_SECONDS = Number(env.RELAY_BENCH_STEP_SECONDS ?? (quick ? 1 : 5));
 // p99 on 2 shared cores moves by 2-3x from one run to the next (the relay, its threads and
 // the load generator compete for the cores; a GC pause in either lands in the tail), so the
-// fan-out runs ROUNDS times, relays interleaved, and the verdict is taken on the medians.
-const ROUNDS = Number(env.RELAY_BENCH_ROUNDS ?? (quick ? 1 : 3));
+// fan-out runs ROUNDS times, relays interleaved, and the verdict is taken on the medians and
+// on a rank test of all rounds (stats.ts): with 5 rounds each it can tell a p99 that is
+// higher in most rounds (p < 0.05) from one that is not.
+const ROUNDS = Number(env.RELAY_BENCH_ROUNDS ?? (quick ? 1 : 5));
 const IDLE = Number(env.RELAY_BENCH_IDLE ?? (quick ? 500 : 5000));
 const WARMUP: Step = { rate: 5, seconds: 1 };
 // After each step, up to this long for its deliveries: the next step starts without a backlog.
 const DRAIN_MS = 10_000;
-const STEPS: Step[] = [5, 20, 50].map((rate) => ({ rate, seconds: STEP_SECONDS }));
+const STEPS: Step[] = (env.RELAY_BENCH_RATES ? env.RELAY_BENCH_RATES.split(',').map(Number) : [5, 20, 50]).map((rate) => ({ rate, seconds: STEP_SECONDS }));
 // LIMITS.pushesPerSecond is 20/s per connection (burst 100): the 20/s and 50/s steps need
 // more, and a relay that falls behind reads a backlog in bursts, so the limit is raised far
 // enough never to refuse (a refused push would break every later devSeq of that device).
@@ -124,7 +128,23 @@ async function fanout(): Promise<{ config: object; relays: FanoutRelayResult[] }
   return { config: { clients: CLIENTS, roomSize: ROOM, warmup: WARMUP, steps: STEPS, rounds: ROUNDS, pacelineLimits: PACELINE_LIMITS, sealed }, relays: out };
 }
 
-function printFanout(runs: FanoutRelayResult[]): void {
+/** The target's verdict for one Paceline relay at one rate. */
+interface Verdict {
+  relay: RelayKind;
+  rate: number;
+  throughputRatio: number;
+  p99Ms: number;
+  ywsP99Ms: number;
+  /** On the medians over rounds. */
+  meets: boolean;
+  roundsMet: number;
+  rounds: number;
+  /** One-sided Mann-Whitney over the rounds' p99s: how likely so high a rank sum were both relays' p99 the same (small: Paceline's is higher). */
+  higherP: number;
+}
+
+/** Prints the fan-out figures; returns the verdicts against @y/websocket-server. */
+function printFanout(runs: FanoutRelayResult[]): Verdict[] {
   const rs = [...runs].sort((a, b) => relays.indexOf(a.kind) - relays.indexOf(b.kind) || a.round - b.round);
   console.log('\n   relay                    upd/s/client  sent/s  delivered/s  delivered   p50 ms   p99 ms    max ms  relay CPU  µs/msg  load-gen CPU  other CPU');
   for (const r of rs) {
@@ -172,7 +192,8 @@ function printFanout(runs: FanoutRelayResult[]): void {
   });
   console.log(`   Peak delivered/s${ROUNDS > 1 ? ' (medians)' : ''}: ${peak.join('; ')}`);
   const yws = medians.get('yws');
-  if (!yws) return;
+  if (!yws) return [];
+  const all: Verdict[] = [];
   for (const k of kinds.filter((x) => x.startsWith('paceline'))) {
     const mine = medians.get(k) ?? [];
     const verdicts = mine.map((m, i) => {
@@ -185,10 +206,15 @@ function printFanout(runs: FanoutRelayResult[]): void {
         const b = other?.steps[i];
         return b !== undefined && meets(a.deliveredPerSecond, a.p99Ms, b.deliveredPerSecond, b.p99Ms);
       }).length;
-      return `${m.rate}/s: ${f(m.delivered / y.delivered, 2)}x throughput, p99 ${f(m.p99, 2)} vs ${f(y.p99, 2)} ms ${ok ? 'MEETS' : 'misses'}${ROUNDS > 1 ? ` (meets in ${rounds} of ${ROUNDS} rounds)` : ''}`;
+      const p99s = (kind: RelayKind) => runsOf(kind).map((r) => (r.steps[i] as StepResult).p99Ms);
+      const higherP = mannWhitneyGreater(p99s(k), p99s('yws'));
+      all.push({ relay: k, rate: m.rate, throughputRatio: m.delivered / y.delivered, p99Ms: m.p99, ywsP99Ms: y.p99, meets: ok, roundsMet: rounds, rounds: ROUNDS, higherP });
+      const test = ROUNDS > 2 ? `; rank test of the rounds' p99s, higher: p = ${f(higherP, 2)}${higherP < 0.05 ? ' (higher)' : ' (not distinguishable from noise)'}` : '';
+      return `${m.rate}/s: ${f(m.delivered / y.delivered, 2)}x throughput, p99 ${f(m.p99, 2)} vs ${f(y.p99, 2)} ms ${ok ? 'MEETS' : 'misses'}${ROUNDS > 1 ? ` (meets in ${rounds} of ${ROUNDS} rounds${test})` : ''}`;
     });
     console.log(`   Target (>= y-websocket-server throughput at <= its p99${ROUNDS > 1 ? ', medians' : ''}), ${NAMES[k]}: ${verdicts.join('; ')}`);
   }
+  return all;
 }
 
 /** The target: at least @y/websocket-server's throughput (within 1%) at no more than its p99. */
@@ -221,7 +247,7 @@ const results: Record<string, unknown> = { at: new Date().toISOString(), quick, 
 if (phases.has('fanout')) {
   const fo = await fanout();
   results.fanout = fo;
-  printFanout(fo.relays);
+  results.fanoutVerdicts = printFanout(fo.relays);
 }
 if (phases.has('catchup')) {
   console.log('\n2. Catch-up after 30 offline days: a fresh connection subscribes from the old cursor (default relay limits).');
