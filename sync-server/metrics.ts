@@ -177,7 +177,7 @@ export function createMetrics(gauges: { connections(): number; subscriptions(): 
     pushStages: registry.add(
       new Histogram(
         'paceline_relay_push_seconds',
-        'Time from receiving a push frame to the end of each stage: its signature verdict (check), the ledger decision (decided), and its acknowledgement after the durable commit (acked). Protocol-3 subscribers are sent it when its batch goes to the store, the turn after the decision.',
+        'Time from receiving a push frame to the end of each stage: its signature verdict (check), the ledger decision (decided), and its acknowledgement after the durable commit (acked). Protocol-3 subscribers are sent it when it is sealed, at the end of the turn of the decision.',
         LATENCY_BOUNDS,
       ),
     ),

@@ -6,7 +6,7 @@
 // itself and costs the relay at most about one page of memory per connection.
 //
 // Live fan-out comes from the batch itself, in seq order: for protocol-3 subscribers when the
-// batch goes to the store (before it is durable), for older ones after it commits. Each
+// turn's updates are sealed (before they are durable), for older ones after they commit. Each
 // 'updates' frame of protocol 3 carries the document's durable head, and a subscriber that
 // no frame told of a commit within DURABLE_NOTICE_MS gets a 'durable' frame; should the
 // commit fail instead, every protocol-3 subscription that was sent a lost seq ends with
@@ -206,8 +206,8 @@ export class Subscriptions {
       });
   }
 
-  /** A batch goes to the store: its updates go to protocol-3 subscribers now, before they are durable. */
-  onDispatched(batch: WriteBatch): void {
+  /** A turn's updates were sealed (group-commit.ts): they go to protocol-3 subscribers now, before they are durable. */
+  onSealed(batch: WriteBatch): void {
     if (!fansOutEarly(batch)) return;
     for (const [docId, items] of itemsByDoc(batch)) {
       this.ledgers.peek(docId)?.sealed.push(...items);

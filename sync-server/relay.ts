@@ -55,9 +55,9 @@ export class Relay implements ConnectionHost {
     let subscriptions: Subscriptions | null = null;
     let memberships: MembershipCache | null = null;
     this.committer = new GroupCommitter(store, {
-      onDispatched: (batch) => {
+      onSealed: (batch) => {
         this.corking = true;
-        subscriptions?.onDispatched(batch);
+        subscriptions?.onSealed(batch);
         this.uncorkAll();
       },
       onCommit: (seconds, writes, ok) => {

@@ -1,7 +1,7 @@
-// Group commit: one transaction per turn, answered in order; a batch of updates goes to the
-// store while an earlier batch of updates is still committing, anything else waits; a failed
-// batch fails the one that gathered behind it, and a pipelined batch that built on it is
-// refused by the store's own invariants.
+// Group commit: each turn's updates are sealed (sent out) at the end of the turn whatever the
+// store is doing, and commit together, one transaction at a time, at most once per window;
+// anything else waits for every earlier write and commits alone; a failed transaction fails
+// everything added after it.
 import { describe, expect, it } from 'vitest';
 import { GroupCommitter } from '../../../sync-server/group-commit';
 import { createMemoryStore } from '../../../sync-server/storage/memory';
@@ -42,36 +42,63 @@ function heldStore(failFirst = false) {
 }
 
 describe('GroupCommitter', () => {
-  it('sends a second batch of updates while the first is committing, and answers both in order', async () => {
+  it('seals every turn at once while a transaction is held, then commits what was sealed meanwhile in one, answered in order', async () => {
     const { store, inner, calls } = heldStore();
     const order: string[] = [];
-    const committer = new GroupCommitter(store, { onCommitted: (b) => order.push(`committed ${b.updates.map((u) => u.seq).join(',')}`) });
+    const committer = new GroupCommitter(store, {
+      onSealed: (b) => order.push(`sealed ${b.updates.map((u) => u.seq).join(',')}`),
+      onCommitted: (b) => order.push(`committed ${b.updates.map((u) => u.seq).join(',')}`),
+    }, 0);
     const first = committer.add((b) => b.updates.push(update(D1, 1), update(D2, 1))).then((r) => order.push(`answer 1 ${r.ok}`));
     await turn();
     expect(calls).toHaveLength(1);
     const second = committer.add((b) => b.updates.push(update(D1, 2))).then((r) => order.push(`answer 2 ${r.ok}`));
     await turn();
-    // Pipelined: the second batch is at the store before the first was answered.
-    expect(calls).toHaveLength(2);
-    // A third waits: two are in flight.
     const third = committer.add((b) => b.updates.push(update(D1, 3))).then((r) => order.push(`answer 3 ${r.ok}`));
     await turn();
-    expect(calls).toHaveLength(2);
+    // Both later turns went out while the first transaction was held; neither is at the store yet.
+    expect(order).toEqual(['sealed 1,1', 'sealed 2', 'sealed 3']);
+    expect(calls).toHaveLength(1);
     calls[0]?.release();
-    calls[1]?.release();
-    await Promise.all([first, second]);
+    await first;
     await turn();
-    expect(calls).toHaveLength(3);
-    calls[2]?.release();
-    await third;
-    expect(order).toEqual(['committed 1,1', 'answer 1 true', 'committed 2', 'answer 2 true', 'committed 3', 'answer 3 true']);
+    // One transaction for both.
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.batch.updates.map((u) => u.seq)).toEqual([2, 3]);
+    calls[1]?.release();
+    await Promise.all([second, third]);
+    expect(order).toEqual(['sealed 1,1', 'sealed 2', 'sealed 3', 'committed 1,1', 'answer 1 true', 'committed 2,3', 'answer 2 true', 'answer 3 true']);
     expect((await inner.loadDoc(D1)).head).toBe(3);
     await committer.flushed();
   });
 
+  it('starts a transaction of sealed updates at most once per window', async () => {
+    const inner = createMemoryStore();
+    const starts: number[] = [];
+    const store: RelayStore = { ...inner, commit: (batch) => (starts.push(performance.now()), inner.commit(batch)) };
+    const committer = new GroupCommitter(store, {}, 60);
+    const answers: Promise<unknown>[] = [];
+    for (let seq = 1; seq <= 5; seq++) {
+      answers.push(committer.add((b) => b.updates.push(update(D1, seq))));
+      await turn();
+    }
+    // The first went at once; the other four wait for the window, then go together.
+    expect(starts).toHaveLength(1);
+    await Promise.all(answers);
+    expect(starts).toHaveLength(2);
+    expect((starts[1] as number) - (starts[0] as number)).toBeGreaterThanOrEqual(55);
+    expect((await inner.loadDoc(D1)).head).toBe(5);
+    // flushed() does not wait for a window.
+    const late = committer.add((b) => b.updates.push(update(D1, 6)));
+    await committer.flushed();
+    expect(await late).toEqual({ ok: true, value: undefined });
+    expect(performance.now() - (starts[1] as number)).toBeLessThan(55);
+  });
+
   it('lets nothing but updates overtake: a membership batch waits for every earlier answer, and nothing goes past it', async () => {
     const { store, calls } = heldStore();
-    const committer = new GroupCommitter(store);
+    const sealed: string[] = [];
+    const committer = new GroupCommitter(store, { onSealed: (b) => sealed.push(b.memberships.length ? 'membership' : `updates ${b.updates.map((u) => u.seq).join(',')}`) }, 0);
     const first = committer.add((b) => b.updates.push(update(D1, 1)));
     await turn();
     const second = committer.add((b) => b.memberships.push({ circleId: CIRCLE as never, version: 1, link: new Uint8Array(40), ownerPk: PK }));
@@ -84,35 +111,43 @@ describe('GroupCommitter', () => {
     const third = committer.add((b) => b.updates.push(update(D1, 2)));
     await turn();
     expect(calls).toHaveLength(2);
+    // Not even sealed: a client may have sealed it under the membership still on its way to the disk.
+    expect(sealed).toEqual(['updates 1', 'membership']);
     calls[1]?.release();
     expect(await second).toEqual({ ok: true, value: undefined });
     await turn();
     calls[2]?.release();
     expect(await third).toEqual({ ok: true, value: undefined });
+    // The update after the membership went out only after the membership's transaction.
+    expect(sealed).toEqual(['updates 1', 'membership', 'updates 2']);
   });
 
-  it('when a batch fails: the one gathering behind it fails too, and a pipelined one that continued its seqs is refused by the store', async () => {
+  it('when a transaction fails, everything added after it fails too without reaching the store: sealed and still gathering', async () => {
     const { store, inner, calls } = heldStore(true);
     const failures: string[] = [];
-    const committer = new GroupCommitter(store, { onFailure: (e) => failures.push(e.code) });
+    const committer = new GroupCommitter(store, { onFailure: (e) => failures.push(e.code) }, 0);
     const first = committer.add((b) => b.updates.push(update(D1, 1)));
     await turn();
-    // Pipelined behind it: D1 seq 2 builds on the first batch; D2 seq 1 does not, but shares its transaction.
+    // Sealed behind it: D1 seq 2 builds on the first transaction; D2 seq 1 does not, but shares its fate.
     const second = committer.add((b) => b.updates.push(update(D1, 2), update(D2, 1)));
     await turn();
-    const third = committer.add((b) => b.updates.push(update(D1, 3)));
+    // Still gathering: a membership waits for everything before it.
+    const third = committer.add((b) => b.memberships.push({ circleId: CIRCLE as never, version: 1, link: new Uint8Array(40), ownerPk: PK }));
     await turn();
-    expect(calls).toHaveLength(2);
+    expect(calls).toHaveLength(1);
     calls[0]?.release();
     expect(await first).toMatchObject({ ok: false, error: { code: 'unavailable' } });
-    // The gathering batch failed with it, without reaching the store.
+    expect(await second).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     expect(await third).toMatchObject({ ok: false, error: { code: 'unavailable' } });
-    calls[1]?.release();
-    expect(await second).toMatchObject({ ok: false, error: { code: 'invariant' } });
-    expect(failures).toEqual(['unavailable', 'invariant']);
-    expect(calls).toHaveLength(2);
+    expect(failures).toEqual(['unavailable']);
+    await committer.flushed();
+    expect(calls).toHaveLength(1);
     expect((await inner.loadDoc(D1)).head).toBe(0);
     expect((await inner.loadDoc(D2)).head).toBe(0);
-    await committer.flushed();
+    // The store works again: the next write commits.
+    const again = committer.add((b) => b.updates.push(update(D1, 1)));
+    await turn();
+    calls[1]?.release();
+    expect(await again).toEqual({ ok: true, value: undefined });
   });
 });

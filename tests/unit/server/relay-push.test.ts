@@ -80,6 +80,29 @@ describe('relay push', () => {
     expect(await gated.store.readUpdates(journal, 1, 1 << 20)).toHaveLength(1);
   });
 
+  it('keeps fanning out to protocol 3 while the disk is slow: a held commit delays acks only', async () => {
+    const gated = gatedStore();
+    const { relay, circle } = await relayWith({ store: gated.store });
+    const journal = circle.doc('journal');
+    const carer = await RelayClient.connect(relay.relayUrl, circle.doctor);
+    await carer.catchUp(journal);
+    const phone = await RelayClient.connect(relay.relayUrl, circle.phone);
+    const envelopes = await Promise.all([1, 2, 3, 4].map((n) => sealUpdate(circle.phone, journal, n, utf8(`entry ${n}`))));
+    const release = gated.hold();
+    try {
+      for (const [i, envelope] of envelopes.entries()) {
+        phone.send({ type: 'push', envelope });
+        expect(await carer.next((m) => m.type === 'updates', 2_000)).toMatchObject({ items: [{ seq: i + 1 }], durableThrough: 0 });
+      }
+      expect(phone.log.some((m) => m.type === 'ack')).toBe(false);
+    } finally {
+      release();
+    }
+    for (const n of [1, 2, 3, 4]) expect(await phone.ackOrError(journal, n, 2_000)).toMatchObject({ type: 'ack', seq: n });
+    // The first went to the store alone; the three sealed while it was held went together.
+    expect(gated.commits.filter((b) => b.updates.length > 0).map((b) => b.updates.map((u) => u.seq))).toEqual([[1], [2, 3, 4]]);
+  });
+
   it('a protocol-3 subscriber that catches up while updates are on their way to the disk is sent them after its last page, before they commit', async () => {
     const gated = gatedStore();
     const { relay, circle } = await relayWith({ store: gated.store });
