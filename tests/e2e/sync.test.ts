@@ -80,7 +80,7 @@ describe('sync between two devices of one patient through the relay', () => {
     await tablet.context.setOffline(true);
     await tablet.page.reload();
     await logPain(tablet.page, 3);
-    await syncLine(tablet.page).getByText('1 change is waiting to be shared. It is saved on this device. They will be shared when you are back online.').waitFor({ timeout: 10_000 });
+    await syncLine(tablet.page).getByText('1 change is waiting to be shared. It is saved on this device. It will be shared when you are back online.').waitFor({ timeout: 10_000 });
     await screenshot(tablet.page, 'sync-tablet-offline-waiting');
     await syncLine(tablet.page).screenshot({ path: join(ARTIFACTS, 'sync-tablet-offline-line.png') });
     await logPain(phone.page, 5);

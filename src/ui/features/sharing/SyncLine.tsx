@@ -14,7 +14,7 @@ export function syncWords(i18n: I18n, state: SharingState, status: SyncStatus | 
   const waiting = status ? status.waiting : waitingHere;
   if (waiting > 0) {
     const base = tn('sharing.status.waiting', waiting);
-    return conn?.state === 'connected' || conn?.state === 'connecting' ? base : `${base} ${t('sharing.status.whenOnline')}`;
+    return conn?.state === 'connected' || conn?.state === 'connecting' ? base : `${base} ${tn('sharing.status.whenOnline', waiting)}`;
   }
   if (status && Object.values(status.docs).some((d) => d.catchingUp)) return t('sharing.status.catchingUp');
   const shared = status?.lastSharedAt;

@@ -8,7 +8,10 @@ export const sharingEn = {
       one: '1 change is waiting to be shared. It is saved on this device.',
       other: '{{ n }} changes are waiting to be shared. They are saved on this device.',
     },
-    whenOnline: 'They will be shared when you are back online.',
+    whenOnline: {
+      one: 'It will be shared when you are back online.',
+      other: 'They will be shared when you are back online.',
+    },
     connecting: 'Connecting to share your changes…',
     catchingUp: 'Getting changes from your other devices…',
     paused: 'Sharing is off. All changes are saved on this device.',

@@ -11,7 +11,10 @@ export const sharingEs: DeepStrings<typeof sharingEn> = {
       one: 'Hay 1 cambio esperando para compartirse. Está guardado en este dispositivo.',
       other: 'Hay {{ n }} cambios esperando para compartirse. Están guardados en este dispositivo.',
     },
-    whenOnline: 'Se compartirán cuando vuelva a tener conexión.',
+    whenOnline: {
+      one: 'Se compartirá cuando vuelva a tener conexión.',
+      other: 'Se compartirán cuando vuelva a tener conexión.',
+    },
     connecting: 'Conectando para compartir sus cambios…',
     catchingUp: 'Recibiendo cambios de sus otros dispositivos…',
     paused: 'Compartir está desactivado. Todos los cambios están guardados en este dispositivo.',
