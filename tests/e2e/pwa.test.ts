@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { startServer, type RunningServer } from '../../sync-server/server';
-import { CHROMIUM, CHROMIUM_ARGS, screenshot } from './harness';
+import { CHROMIUM, CHROMIUM_ARGS, axe, horizontalOverflow, screenshot, setTextSize, smallTouchTargets } from './harness';
 import { measureBundles } from '../bench/bundle-size';
 
 // A private copy of the build, so this test can ship "a new version" without touching dist/.
@@ -37,6 +37,42 @@ describe('installable PWA', () => {
       const res = await fetch(new URL(icon.src, server.url));
       expect(res.status, icon.src).toBe(200);
       expect(res.headers.get('content-type')).toContain('image/png');
+    }
+  });
+
+  it('a screen whose code does not arrive says so in words, leaves the others working, and opens after Try again', async () => {
+    // No service worker, so the screen's file is fetched from the network, where it fails.
+    const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 412, height: 915 }, bypassCSP: true });
+    try {
+      const page = await context.newPage();
+      const chunk = /\/assets\/MessagesPage-[^/]+\.js$/;
+      await page.route(chunk, (route) => route.abort('internetdisconnected'));
+      await page.goto(server.url);
+      await page.getByRole('heading', { level: 1, name: 'Today' }).waitFor();
+      const messages = page.getByRole('navigation').getByRole('link', { name: 'Messages' });
+      await messages.click();
+      const failed = page.getByRole('heading', { level: 1, name: 'This screen could not open' });
+      await failed.waitFor();
+      expect(await page.getByRole('alert').innerText()).toContain('Everything you saved is still on this device');
+      await screenshot(page, 'screen-failed');
+      expect(await axe(page)).toEqual([]);
+      expect(await smallTouchTargets(page)).toEqual([]);
+      await setTextSize(page, 200);
+      expect(await horizontalOverflow(page)).toEqual([]);
+      await screenshot(page, 'screen-failed-200');
+      await setTextSize(page, 100);
+      // The rest of the app still works.
+      await page.getByRole('navigation').getByRole('link', { name: 'Today' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Today' }).waitFor();
+      await messages.click();
+      await failed.waitFor();
+      // The connection is back: Try again opens the screen.
+      await page.unroute(chunk);
+      await page.getByRole('button', { name: 'Try again' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Messages' }).waitFor();
+      expect(await failed.count()).toBe(0);
+    } finally {
+      await context.close();
     }
   });
 

@@ -15,6 +15,11 @@ export const coreEn = {
     storageError: 'This device could not open its storage. Your entries are not lost; close other Paceline tabs and reload. If it keeps happening, free up space on the device.',
     reload: 'Reload',
     notFound: 'This page does not exist.',
+    screenFailed: {
+      title: 'This screen could not open',
+      body: 'Part of Paceline did not load, maybe because the connection dropped. Everything you saved is still on this device. Check your connection, then try again.',
+      retry: 'Try again',
+    },
     backToToday: 'Back to Today',
   },
   nav: {

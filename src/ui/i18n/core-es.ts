@@ -16,6 +16,11 @@ export const coreEs: DeepStrings<typeof coreEn> = {
     savedLocally: 'Todos los cambios están guardados en este dispositivo',
     storageError: 'Este dispositivo no pudo abrir su almacenamiento. Tus datos no se han perdido; cierra otras pestañas de Paceline y vuelve a cargar. Si sigue pasando, libera espacio en el dispositivo.',
     reload: 'Volver a cargar',
+    screenFailed: {
+      title: 'Esta pantalla no se pudo abrir',
+      body: 'Una parte de Paceline no se cargó, quizá porque se cortó la conexión. Todo lo que guardaste sigue en este dispositivo. Revisa tu conexión y vuelve a intentarlo.',
+      retry: 'Volver a intentar',
+    },
     notFound: 'Esta página no existe.',
     backToToday: 'Volver a Hoy',
   },

@@ -1,4 +1,4 @@
-import { createEffect, createSignal, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { createEffect, createSignal, ErrorBoundary, on, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { A, useLocation } from '@solidjs/router';
 import { useI18n } from '../i18n/i18n';
 import { useAppData } from '../app-data';
@@ -6,6 +6,7 @@ import { UpdateBanner } from './UpdateBanner';
 import { ToastHost } from '../primitives/toast';
 import { preloadHistory } from '../features/history/preload';
 import { SyncLine } from '../features/sharing/SyncLine';
+import { ScreenFailed } from './ScreenFailed';
 
 type NavItem = { href: string; key: 'nav.today' | 'nav.practice' | 'nav.checkins' | 'nav.history' | 'nav.messages' | 'nav.settings' | 'nav.patients' | 'nav.newPatient' | 'nav.plan'; icon: string };
 
@@ -87,8 +88,15 @@ export function Layout(props: { children?: JSX.Element }) {
     if ('requestIdleCallback' in window) requestIdleCallback(watchMessages, { timeout: 5000 });
     else setTimeout(watchMessages, 2000);
   });
+  // A screen that failed to draw shows ScreenFailed until the person goes to another screen.
+  let resetScreen: (() => void) | undefined;
   // After the first route change, pages move focus to their heading (see PageTitle).
-  createEffect(on(() => location.pathname, () => { document.body.dataset.navigated = 'yes'; }, { defer: true }));
+  createEffect(on(() => location.pathname, () => {
+    document.body.dataset.navigated = 'yes';
+    const reset = resetScreen;
+    resetScreen = undefined;
+    reset?.();
+  }, { defer: true }));
 
   return (
     <div class="app">
@@ -104,7 +112,9 @@ export function Layout(props: { children?: JSX.Element }) {
       <Show when={!online()}>
         <p class="offline-note" role="status">{t('app.offline')}</p>
       </Show>
-      <main id="main" tabindex="-1" onPointerDown={warmJournal} onFocusIn={warmJournal}>{props.children}</main>
+      <main id="main" tabindex="-1" onPointerDown={warmJournal} onFocusIn={warmJournal}>
+        <ErrorBoundary fallback={(error, reset) => { resetScreen = reset; return <ScreenFailed error={error} />; }}>{props.children}</ErrorBoundary>
+      </main>
       <SyncLine />
       <ToastHost />
       {/* Staff who opened a loaned tablet for its return see only the return screen. */}
