@@ -64,10 +64,8 @@ export class GroupCommitter {
   private next: Pending | null = null;
   /** Updates sealed (sent out early) and waiting for their transaction. */
   private sealed: Pending | null = null;
-  /** A transaction is at the store. */
-  private committing = false;
-  /** ... and it holds more than updates: nothing is sealed until it is answered. */
-  private committingOther = false;
+  /** The transaction at the store, if any: nothing is sealed while one that holds more than updates is. */
+  private atStore: 'updates' | 'other' | null = null;
   private lastCommitAt = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | null = null;
   private scheduled = false;
@@ -93,7 +91,7 @@ export class GroupCommitter {
   /** Resolves when every write added so far has been committed (or has failed), without waiting for the window. */
   async flushed(): Promise<void> {
     for (;;) {
-      if (this.committing) await this.answered;
+      if (this.atStore) await this.answered;
       else if (this.sealed) this.commit(this.takeSealed());
       else if (this.next || this.scheduled) await new Promise<void>((resolve) => setImmediate(resolve));
       else return;
@@ -116,7 +114,7 @@ export class GroupCommitter {
     if (!pending) return;
     if (onlyUpdates(pending.batch)) {
       // Updates a client sealed under membership still on its way to the disk wait for it.
-      if (this.committingOther) return;
+      if (this.atStore === 'other') return;
       this.next = null;
       this.guard(() => this.hooks.onSealed?.(pending.batch));
       if (!this.sealed) this.sealed = { batch: emptyBatch(), waiters: [] };
@@ -125,7 +123,7 @@ export class GroupCommitter {
       this.commitSoon();
       return;
     }
-    if (this.committing) return;
+    if (this.atStore) return;
     if (this.sealed) return this.commit(this.takeSealed());
     this.next = null;
     // Not sealed early when it publishes membership (onSealed leaves such a batch for onCommitted).
@@ -135,7 +133,7 @@ export class GroupCommitter {
 
   /** Commits the sealed updates once the store is free and the window since the last transaction has passed. */
   private commitSoon(): void {
-    if (!this.sealed || this.committing || this.timer) return;
+    if (!this.sealed || this.atStore || this.timer) return;
     const wait = this.lastCommitAt + this.windowMs - performance.now();
     if (wait > 0) {
       this.timer = setTimeout(() => {
@@ -156,8 +154,7 @@ export class GroupCommitter {
   }
 
   private commit(pending: Pending): void {
-    this.committing = true;
-    this.committingOther = !onlyUpdates(pending.batch);
+    this.atStore = onlyUpdates(pending.batch) ? 'updates' : 'other';
     const started = performance.now();
     this.lastCommitAt = started;
     const result: Promise<Result<void, StoreError>> = isEmptyBatch(pending.batch)
@@ -166,8 +163,7 @@ export class GroupCommitter {
     this.answered = result
       .then((r) => this.answer(pending, r, started))
       .finally(() => {
-        this.committing = false;
-        this.committingOther = false;
+        this.atStore = null;
         // Writes that waited for this one; sealed updates wait for their window.
         if (this.next) this.schedule();
         this.commitSoon();
@@ -186,11 +182,8 @@ export class GroupCommitter {
     this.hooks.onCommit?.((performance.now() - started) / 1000, writesIn(pending.batch), result.ok);
     if (!result.ok) {
       // Everything added after this transaction was built on its state: it fails with it.
-      const later = [this.sealed, this.next];
-      this.sealed = null;
+      const later = [this.sealed && this.takeSealed(), this.next];
       this.next = null;
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
       this.guard(() => this.hooks.onFailure?.(result.error));
       for (const w of pending.waiters) w(result);
       for (const p of later) for (const w of p?.waiters ?? []) w(result);

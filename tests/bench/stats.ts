@@ -4,12 +4,13 @@
 
 /** Mid-ranks (1-based) of the values, ties sharing the mean of their ranks. */
 function midRanks(values: number[]): number[] {
-  const order = values.map((v, i) => [v, i] as const).sort((x, y) => x[0] - y[0]);
+  const value = (i: number) => values[i] as number;
+  const order = values.map((_, i) => i).sort((x, y) => value(x) - value(y));
   const ranks = new Array<number>(values.length);
   for (let start = 0; start < order.length; ) {
     let end = start;
-    while (end + 1 < order.length && (order[end + 1] as readonly [number, number])[0] === (order[start] as readonly [number, number])[0]) end++;
-    for (let k = start; k <= end; k++) ranks[(order[k] as readonly [number, number])[1]] = (start + end) / 2 + 1;
+    while (end + 1 < order.length && value(order[end + 1] as number) === value(order[start] as number)) end++;
+    for (let k = start; k <= end; k++) ranks[order[k] as number] = (start + end) / 2 + 1;
     start = end + 1;
   }
   return ranks;

@@ -88,15 +88,8 @@ export function Layout(props: { children?: JSX.Element }) {
     if ('requestIdleCallback' in window) requestIdleCallback(watchMessages, { timeout: 5000 });
     else setTimeout(watchMessages, 2000);
   });
-  // A screen that failed to draw shows ScreenFailed until the person goes to another screen.
-  let resetScreen: (() => void) | undefined;
   // After the first route change, pages move focus to their heading (see PageTitle).
-  createEffect(on(() => location.pathname, () => {
-    document.body.dataset.navigated = 'yes';
-    const reset = resetScreen;
-    resetScreen = undefined;
-    reset?.();
-  }, { defer: true }));
+  createEffect(on(() => location.pathname, () => { document.body.dataset.navigated = 'yes'; }, { defer: true }));
 
   return (
     <div class="app">
@@ -113,7 +106,7 @@ export function Layout(props: { children?: JSX.Element }) {
         <p class="offline-note" role="status">{t('app.offline')}</p>
       </Show>
       <main id="main" tabindex="-1" onPointerDown={warmJournal} onFocusIn={warmJournal}>
-        <ErrorBoundary fallback={(error, reset) => { resetScreen = reset; return <ScreenFailed error={error} />; }}>{props.children}</ErrorBoundary>
+        <ErrorBoundary fallback={(error, reset) => <ScreenFailed error={error} reset={reset} />}>{props.children}</ErrorBoundary>
       </main>
       <SyncLine />
       <ToastHost />
