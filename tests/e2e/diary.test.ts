@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axe, horizontalOverflow, openApp, screenshot, setTextSize, smallTouchTargets, type AppSession } from './harness';
+import { axe, horizontalOverflow, openApp, readDatabases, screenshot, setTextSize, smallTouchTargets, waitForOfflineReady, type AppSession } from './harness';
 
 let app: AppSession;
 let page: Page;
@@ -120,6 +120,77 @@ describe('diary: Today and editing an entry', () => {
     // Toasts stack oldest first; the newest one is the deletion's.
     await page.getByRole('status').getByRole('button', { name: 'Undo' }).last().click();
     await entries.getByText('Pain 3 out of 10').waitFor();
+  });
+
+  test('an unfinished entry survives closing the app, offline, until it is saved or discarded', async () => {
+    const pain8 = () => page.getByRole('group', { name: 'How is your pain right now?' }).getByRole('radio', { name: '8', exact: true });
+    await waitForOfflineReady(page);
+    await app.context.setOffline(true);
+    await pain8().click();
+    await page.getByRole('button', { name: 'Add details' }).click();
+    await page.getByRole('checkbox', { name: 'Weather' }).check();
+    await page.getByLabel('What helped?').fill('Warm towel on the back');
+    // Kept on the device a moment after typing stops.
+    await expect.poll(async () => (await readDatabases(page, true))['paceline']?.['settings']?.text ?? '', { timeout: 5_000 }).toContain('Warm towel on the back');
+
+    await page.reload();
+    await page.waitForFunction(() => performance.getEntriesByName('paceline:today-ready').length > 0);
+    const note = page.getByRole('status').filter({ hasText: 'This is the entry you started today at' });
+    await note.waitFor();
+    expect(await note.innerText()).toContain('It is not saved yet');
+    expect(await pain8().isChecked()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Add details' }).getAttribute('aria-expanded')).toBe('true');
+    expect(await page.getByRole('checkbox', { name: 'Weather' }).isChecked()).toBe(true);
+    expect(await page.getByLabel('What helped?').inputValue()).toBe('Warm towel on the back');
+    await expectAccessible(page, 'today with a kept entry');
+    await screenshot(page, 'diary-draft-restored');
+    await setTextSize(page, 200);
+    expect(await horizontalOverflow(page)).toEqual([]);
+    await screenshot(page, 'diary-draft-restored-200');
+    await setTextSize(page, 100);
+
+    // Discard has an undo; the discarded entry is gone from the device.
+    await note.getByRole('button', { name: 'Discard it' }).click();
+    await page.getByText('Unfinished entry discarded').waitFor();
+    expect(await pain8().isChecked()).toBe(false);
+    await expect.poll(async () => (await readDatabases(page, true))['paceline']?.['settings']?.text ?? '').not.toContain('Warm towel');
+    await page.getByRole('status').filter({ hasText: 'Unfinished entry discarded' }).getByRole('button', { name: 'Undo' }).click();
+    expect(await pain8().isChecked()).toBe(true);
+    expect(await page.getByLabel('What helped?').inputValue()).toBe('Warm towel on the back');
+
+    // Saved: a reload offers nothing.
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Pain 8 saved').waitFor();
+    await page.reload();
+    await page.waitForFunction(() => performance.getEntriesByName('paceline:today-ready').length > 0);
+    await page.getByRole('region', { name: 'Today’s entries' }).getByText('Pain 8 out of 10').waitFor();
+    expect(await page.getByText('This is the entry you started').count()).toBe(0);
+    expect(await pain8().isChecked()).toBe(false);
+
+    // A kept entry that cannot be read is reported, and left as it is.
+    await page.evaluate(() => new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open('paceline');
+      open.onsuccess = () => {
+        const tx = open.result.transaction('settings', 'readwrite');
+        tx.objectStore('settings').put({ key: 'draft:diary-today', value: { v: 1, savedAt: 'garbled', value: {} } });
+        tx.oncomplete = () => { open.result.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+      open.onerror = () => reject(open.error);
+    }));
+    await page.reload();
+    await page.getByText('An unfinished entry kept on this device could not be opened. Nothing was changed.').waitFor();
+    await expectAccessible(page, 'today with an unreadable kept entry');
+    expect((await readDatabases(page, true))['paceline']?.['settings']?.text).toContain('garbled');
+    await page.evaluate(() => new Promise<void>((resolve) => {
+      const open = indexedDB.open('paceline');
+      open.onsuccess = () => {
+        const tx = open.result.transaction('settings', 'readwrite');
+        tx.objectStore('settings').delete('draft:diary-today');
+        tx.oncomplete = () => { open.result.close(); resolve(); };
+      };
+    }));
+    await app.context.setOffline(false);
   });
 
   test('unknown entry says so and links back', async () => {

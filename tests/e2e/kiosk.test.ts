@@ -12,6 +12,7 @@ const PIN = '482915';
 const NEW_PIN = '730461';
 /** Words that must never be readable in the tablet's storage. */
 const SECRET = 'Zebrafinch-knee-flare';
+const DRAFT_SECRET = 'Heron-stretch-unsaved';
 
 let kiosk: AppSession;
 let phone: AppSession;
@@ -173,14 +174,24 @@ describe('a clinic tablet, lent and returned', () => {
     await page.getByRole('navigation').getByRole('link', { name: 'Today' }).click();
   });
 
-  test('locks when idle and when the app is left', async () => {
+  test('locks when idle and when the app is left; an unfinished entry stays, sealed', async () => {
     const page = kiosk.page;
+    // Half an entry, not saved, when the tablet locks itself.
+    await page.getByRole('group', { name: 'How is your pain right now?' }).getByRole('radio', { name: '3', exact: true }).click();
+    await page.getByRole('button', { name: 'Add details' }).click();
+    await page.getByLabel('What helped?').fill(DRAFT_SECRET);
+    await page.waitForTimeout(1_000);
     await page.clock.fastForward('01:50');
     await page.getByRole('heading', { name: 'Today', exact: true, level: 1 }).waitFor();
     await page.clock.fastForward('00:15');
     await page.getByRole('heading', { name: 'Enter your PIN' }).waitFor();
+    expect((await everythingStored(page)).text).not.toContain(DRAFT_SECRET);
     await unlock(page, PIN);
     await entries(page).getByText('Pain 6 out of 10').first().waitFor({ timeout: 20_000 });
+    await page.getByText('This is the entry you started today at').waitFor();
+    expect(await page.getByLabel('What helped?').inputValue()).toBe(DRAFT_SECRET);
+    await page.getByRole('button', { name: 'Discard it' }).click();
+    expect(await page.getByLabel('What helped?').count()).toBe(0);
     await page.evaluate(() => {
       Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
       document.dispatchEvent(new Event('visibilitychange'));

@@ -7,7 +7,7 @@ import { ChoiceGroup } from '../../primitives/ChoiceGroup';
 import { Field } from '../../primitives/Field';
 import { BodyMap } from './BodyMap';
 import { OptionalScale } from './OptionalScale';
-import { toLocalInput, type DiaryDraft } from './diary-draft';
+import { SLEEP_HOURS_CHARS, toLocalInput, type DiaryDraft } from './diary-draft';
 
 /** Error messages by draft field name. */
 export type FieldErrors = Partial<Record<keyof DiaryDraft, string>>;
@@ -80,6 +80,7 @@ export function DiaryForm(props: {
         label={t('diary.form.sleepHours')}
         hint={t('diary.form.sleepHoursHint')}
         inputmode="decimal"
+        maxLength={SLEEP_HOURS_CHARS}
         value={d().sleepHours}
         onInput={(v) => set('sleepHours', v)}
         error={props.errors.sleepHours}

@@ -1,11 +1,11 @@
-import { createEffect, createSignal, lazy, onMount, Show, Suspense } from 'solid-js';
+import { createEffect, createSignal, lazy, onCleanup, onMount, Show, Suspense } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { useI18n } from '../../i18n/i18n';
 import { PageTitle } from '../../primitives/PageTitle';
 import { NrsScale } from '../../primitives/NrsScale';
 import { showToast } from '../../primitives/toast';
-import { createCheckinStatus, createDiary, createPracticeCountToday, createTodayEntries } from './createDiary';
-import { emptyDraft, toLocalInput } from './diary-draft';
+import { createCheckinStatus, createDiary, createPracticeCountToday, createTodayDraft, createTodayEntries } from './createDiary';
+import { copyDraft, emptyDraft, hasDetails, isBlankDraft, toLocalInput, type DiaryDraft } from './diary-draft';
 import { fieldErrors, storageMessage } from './diary-messages';
 import type { FieldErrors } from './DiaryForm';
 import { TodayEntries } from './TodayEntries';
@@ -16,13 +16,21 @@ import './diary.css';
 // The details form (body map and all) loads on first "Add details", not with the landing screen.
 const DiaryForm = lazy(() => import('./DiaryForm').then((m) => ({ default: m.DiaryForm })));
 
+/** How long typing rests before the unfinished entry is kept on the device. */
+const KEEP_AFTER_MS = 400;
+
 /**
  * The landing screen. Logging pain is two taps (a number, then Save); everything else is
  * behind "Add details". Kept free of Yjs and chart.js: the store loads only when saving.
+ *
+ * What the person fills in is kept on the device as they go (createTodayDraft), and comes
+ * back with a note when the app opens again before it was saved: a phone may close the app
+ * in the background at any moment, and a half-written entry is not lost with it.
  */
 export default function TodayPage() {
-  const { t } = useI18n();
+  const { t, formatDate } = useI18n();
   const diary = createDiary();
+  const kept = createTodayDraft();
   const entries = createTodayEntries();
   const checkins = createCheckinStatus();
   const practiceCount = createPracticeCountToday();
@@ -31,7 +39,77 @@ export default function TodayPage() {
   const [errors, setErrors] = createSignal<FieldErrors>({});
   const [detailsOpen, setDetailsOpen] = createSignal(false);
   const [saving, setSaving] = createSignal(false);
+  /** When the entry brought back from the device was started; null once it is saved or discarded. */
+  const [restoredFrom, setRestoredFrom] = createSignal<Date | null>(null);
+  const [draftUnreadable, setDraftUnreadable] = createSignal(false);
   let form!: HTMLFormElement;
+
+  const openDetails = () => {
+    // The time shown starts at "now"; it only counts once the person changes it.
+    if (!draft.atTouched) setDraft('at', toLocalInput(new Date()));
+    setDetailsOpen(true);
+  };
+
+  // Keeping starts once the stored draft was read: a blank form must not drop it first.
+  let keeping = false;
+  let keepTimer: ReturnType<typeof setTimeout> | undefined;
+  const keepNow = () => {
+    if (keepTimer === undefined) return;
+    clearTimeout(keepTimer);
+    keepTimer = undefined;
+    void kept.keep(draft);
+  };
+  createEffect(() => {
+    copyDraft(draft); // every field: any change is kept
+    if (!keeping) return;
+    clearTimeout(keepTimer);
+    keepTimer = setTimeout(keepNow, KEEP_AFTER_MS);
+  });
+  // Leaving the app (another app, the screen off, a reload) keeps what is typed at once.
+  const onHide = () => { if (document.visibilityState === 'hidden') keepNow(); };
+  document.addEventListener('visibilitychange', onHide);
+  window.addEventListener('pagehide', keepNow);
+  onCleanup(() => {
+    document.removeEventListener('visibilitychange', onHide);
+    window.removeEventListener('pagehide', keepNow);
+    keepNow();
+  });
+
+  const restore = (value: DiaryDraft) => {
+    setDraft(value);
+    if (hasDetails(value)) openDetails();
+  };
+  onMount(() => {
+    kept.read().then(
+      (found) => {
+        // Something typed already (within the moment this took) is newer: it stays.
+        if (found.kind === 'found' && !isBlankDraft(found.value) && isBlankDraft(draft)) {
+          restore(found.value);
+          setRestoredFrom(found.savedAt);
+        } else if (found.kind === 'unreadable') setDraftUnreadable(true);
+      },
+      (e: unknown) => console.error('diary draft could not be read', e),
+    ).finally(() => (keeping = true));
+  });
+
+  const startedWhen = (at: Date) => {
+    const time = formatDate(at, { timeStyle: 'short' });
+    return at.toDateString() === new Date().toDateString()
+      ? t('diary.draft.startedToday', { time })
+      : t('diary.draft.startedOn', { date: formatDate(at) });
+  };
+
+  const discard = () => {
+    const before = copyDraft(draft);
+    clearTimeout(keepTimer);
+    keepTimer = undefined;
+    setDraft(emptyDraft());
+    setErrors({});
+    setDetailsOpen(false);
+    setRestoredFrom(null);
+    void kept.drop();
+    showToast({ message: t('diary.draft.discarded'), action: { label: t('common.undo'), run: () => restore(before) } });
+  };
 
   onMount(() => {
     const idle = () => { diary.warm(); void import('./DiaryForm').catch(() => undefined); };
@@ -47,10 +125,8 @@ export default function TodayPage() {
   });
 
   const toggleDetails = () => {
-    const open = !detailsOpen();
-    // The time shown starts at "now"; it only counts once the person changes it.
-    if (open && !draft.atTouched) setDraft('at', toLocalInput(new Date()));
-    setDetailsOpen(open);
+    if (detailsOpen()) setDetailsOpen(false);
+    else openDetails();
   };
 
   const save = async (ev: SubmitEvent) => {
@@ -72,9 +148,14 @@ export default function TodayPage() {
         return;
       }
       const entry = result.value;
+      // Dropped before the form clears: a reload from here on must not offer it again.
+      clearTimeout(keepTimer);
+      keepTimer = undefined;
+      void kept.drop();
       setErrors({});
       setDraft(emptyDraft());
       setDetailsOpen(false);
+      setRestoredFrom(null);
       showToast({
         message: t('diary.today.savedToast', { n: entry.painNow }),
         action: {
@@ -96,6 +177,17 @@ export default function TodayPage() {
     <div class="today">
       <PageTitle>{t('nav.today')}</PageTitle>
       <form ref={form} class="card log-pain" novalidate onSubmit={save}>
+        <Show when={restoredFrom()}>
+          {(at) => (
+            <div class="draft-note" role="status">
+              <p>{t('diary.draft.restored', { when: startedWhen(at()) })}</p>
+              <button type="button" class="button" onClick={discard}>{t('diary.draft.discard')}</button>
+            </div>
+          )}
+        </Show>
+        <Show when={draftUnreadable()}>
+          <p class="error" role="alert">{t('diary.draft.unreadable')}</p>
+        </Show>
         <NrsScale
           name="pain-now"
           legend={t('diary.today.painQuestion')}

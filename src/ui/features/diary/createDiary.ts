@@ -13,7 +13,8 @@ import type { RecordChanges } from '../../../domain/record-factory';
 import type { DueAssessment } from '../../../domain/schedule';
 import { addLocalDays } from '../../../domain/local-dates';
 import type { DiaryEntry, InstrumentId, JournalRecord, Result, ValidationError } from '../../../domain/records';
-import { draftToInput, toLocalInput, type DiaryDraft } from './diary-draft';
+import { dropFormDraft, keepFormDraft, readFormDraft, type ReadFormDraft } from '../../../storage/form-drafts';
+import { copyDraft, draftToInput, isBlankDraft, isDiaryDraft, toLocalInput, type DiaryDraft } from './diary-draft';
 
 /** Why a write did not happen: the person's input (shown per field) or the device's storage. */
 export type DiaryFailure =
@@ -172,4 +173,25 @@ export function createCheckinStatus(): Accessor<CheckinStatus | undefined> {
     }
     return { due: schedule.due, next };
   });
+}
+
+/**
+ * The unfinished entry of Today's form, kept on this device (storage/form-drafts.ts). Writes
+ * run one after another, so a draft kept just before a save can never land after the save
+ * dropped it (a reload would then offer an entry already saved).
+ */
+export function createTodayDraft() {
+  const { db } = useAppData();
+  let queue: Promise<void> = Promise.resolve();
+  const write = (op: () => Promise<void>): Promise<void> =>
+    (queue = queue.then(op).catch((e: unknown) => console.error('diary draft could not be stored', e)));
+  return {
+    read: (): Promise<ReadFormDraft<DiaryDraft>> => readFormDraft(db, 'diary-today', isDiaryDraft),
+    /** Keeps the form as it is now; a blank form drops the draft instead. */
+    keep: (draft: DiaryDraft, now: Date = new Date()): Promise<void> => {
+      const copy = copyDraft(draft);
+      return write(() => (isBlankDraft(copy) ? dropFormDraft(db, 'diary-today') : keepFormDraft(db, 'diary-today', copy, now)));
+    },
+    drop: (): Promise<void> => write(() => dropFormDraft(db, 'diary-today')),
+  };
 }

@@ -3,6 +3,8 @@
  * Numbers typed as text stay text here, so a bad value is shown back exactly as typed.
  */
 import type { DiaryInput } from '../../../domain/validate';
+import { LIMITS } from '../../../domain/validate-fields';
+import { ACTIVITY_LEVELS, BODY_AREAS, PAIN_QUALITIES, TRIGGERS } from '../../../domain/records';
 import type { ActivityLevel, BodyArea, DiaryEntry, PainQuality, Trigger, ValidationError } from '../../../domain/records';
 
 export interface DiaryDraft {
@@ -30,6 +32,49 @@ export function emptyDraft(): DiaryDraft {
     painNow: undefined, bodyAreas: [], painQualities: [], triggers: [], triggerNote: '', helped: '',
     sleepQuality: undefined, sleepHours: '', mood: undefined, fatigue: undefined, activity: undefined, note: '', at: '', atTouched: false,
   };
+}
+
+/** A plain copy (storage cannot take the form's reactive store itself). */
+export function copyDraft(d: DiaryDraft): DiaryDraft {
+  return { ...d, bodyAreas: [...d.bodyAreas], painQualities: [...d.painQualities], triggers: [...d.triggers] };
+}
+
+/** True when something beyond the pain number was filled in (the details then open with it). */
+export function hasDetails(d: DiaryDraft): boolean {
+  return !isBlankDraft({ ...d, painNow: undefined });
+}
+
+/** True when nothing was filled in (the time shown by itself is not something filled in). */
+export function isBlankDraft(d: DiaryDraft): boolean {
+  const blank = (s: string) => s.trim() === '';
+  return d.painNow === undefined && d.bodyAreas.length === 0 && d.painQualities.length === 0 && d.triggers.length === 0 &&
+    blank(d.triggerNote) && blank(d.helped) && d.sleepQuality === undefined && blank(d.sleepHours) && d.mood === undefined &&
+    d.fatigue === undefined && d.activity === undefined && blank(d.note) && !d.atTouched;
+}
+
+/** Longest text the hours field takes: it holds what was typed, even when that is not a number. */
+export const SLEEP_HOURS_CHARS = 40;
+const DRAFT_FIELDS = new Set<string>(Object.keys(emptyDraft()));
+
+const isScale = (v: unknown) => v === undefined || (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 10);
+const isText = (v: unknown, max: number) => typeof v === 'string' && v.length <= max;
+function isChoiceList(v: unknown, allowed: readonly string[]): boolean {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string' && allowed.includes(x)) && new Set(v).size === v.length;
+}
+
+/**
+ * A draft read back from storage: only the form's fields, each with a value the form could
+ * have made. Anything else is refused whole, so a damaged row never reaches the form.
+ */
+export function isDiaryDraft(v: unknown): v is DiaryDraft {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const d = v as Record<string, unknown>;
+  if (Object.keys(d).some((k) => !DRAFT_FIELDS.has(k))) return false;
+  return isScale(d['painNow']) && isChoiceList(d['bodyAreas'], BODY_AREAS) && isChoiceList(d['painQualities'], PAIN_QUALITIES) &&
+    isChoiceList(d['triggers'], TRIGGERS) && isText(d['triggerNote'], LIMITS.longText) && isText(d['helped'], LIMITS.longText) &&
+    isScale(d['sleepQuality']) && isText(d['sleepHours'], SLEEP_HOURS_CHARS) && isScale(d['mood']) && isScale(d['fatigue']) &&
+    (d['activity'] === undefined || (ACTIVITY_LEVELS as readonly unknown[]).includes(d['activity'])) && isText(d['note'], LIMITS.longText) &&
+    (d['at'] === '' || fromLocalInput(d['at'] as string) !== null) && typeof d['atTouched'] === 'boolean';
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -13,6 +13,14 @@ export const diaryEs: DeepStrings<typeof diaryEn> = {
     savedToast: 'Dolor {{ n }} guardado',
     detailsHint: 'Solo si quieres. Anotar solo el dolor ya es una anotación completa.',
   },
+  draft: {
+    restored: 'Esta es la anotación que empezaste {{ when }}. Aún no está guardada: guárdala cuando esté lista o descártala.',
+    startedToday: 'hoy a las {{ time }}',
+    startedOn: 'el {{ date }}',
+    discard: 'Descartarla',
+    discarded: 'Anotación sin terminar descartada',
+    unreadable: 'No se pudo abrir una anotación sin terminar guardada en este dispositivo. No se cambió nada.',
+  },
   form: {
     detailsTitle: 'Detalles',
     when: '¿Cuándo fue?',
