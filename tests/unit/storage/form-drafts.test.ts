@@ -10,7 +10,8 @@ import { LIMITS } from '../../../src/domain/validate-fields';
 import { installAtRest } from '../../../src/storage/at-rest/middleware';
 import { PacelineDB } from '../../../src/storage/db';
 import { FORM_DRAFT_VERSION, dropFormDraft, formDraftKey, keepFormDraft, readFormDraft } from '../../../src/storage/form-drafts';
-import { SLEEP_HOURS_CHARS, copyDraft, emptyDraft, hasDetails, isBlankDraft, isDiaryDraft, type DiaryDraft } from '../../../src/ui/features/diary/diary-draft';
+import { SLEEP_HOURS_CHARS, copyDraft, emptyDraft, hasDetails, isBlankDraft, type DiaryDraft } from '../../../src/ui/features/diary/diary-draft';
+import { isDiaryDraft } from '../../../src/ui/features/diary/diary-draft-check';
 import { rawContains, rawRows } from './raw-idb';
 import { freshName } from './test-db';
 

@@ -13,8 +13,8 @@ import type { RecordChanges } from '../../../domain/record-factory';
 import type { DueAssessment } from '../../../domain/schedule';
 import { addLocalDays } from '../../../domain/local-dates';
 import type { DiaryEntry, InstrumentId, JournalRecord, Result, ValidationError } from '../../../domain/records';
-import { dropFormDraft, keepFormDraft, readFormDraft, type ReadFormDraft } from '../../../storage/form-drafts';
-import { copyDraft, draftToInput, isBlankDraft, isDiaryDraft, toLocalInput, type DiaryDraft } from './diary-draft';
+import type { ReadFormDraft } from '../../../storage/form-drafts';
+import { copyDraft, draftToInput, toLocalInput, type DiaryDraft } from './diary-draft';
 
 /** Why a write did not happen: the person's input (shown per field) or the device's storage. */
 export type DiaryFailure =
@@ -40,18 +40,24 @@ async function guarded(write: () => Promise<Written>): Promise<Written> {
   }
 }
 
+/**
+ * A module loaded on first use. The promise is kept: a repeated dynamic import() still goes
+ * through the module loader on every call, which costs milliseconds on the tap-to-saved
+ * path. A failed load is tried again next time.
+ */
+function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => (loading ??= load().catch((e: unknown) => {
+    loading = undefined;
+    throw e;
+  }));
+}
+
 // Record validation brings the instrument tables with it; the journal store needs the same
 // code, so it is loaded with the store rather than in the landing bundle.
-// The promise is kept: a repeated dynamic import() still goes through the module loader on
-// every call, which costs milliseconds on the tap-to-saved path.
-let factory: Promise<typeof import('../../../domain/record-factory')> | undefined;
-const loadFactory = () => {
-  factory ??= import('../../../domain/record-factory').catch((e: unknown) => {
-    factory = undefined;
-    throw e;
-  });
-  return factory;
-};
+const loadFactory = loadOnce(() => import('../../../domain/record-factory'));
+// The draft check is not needed for the first screen either.
+const loadDraftStore = loadOnce(() => import('./today-draft-store'));
 
 /** Save, revise, delete and restore diary entries. */
 export function createDiary() {
@@ -183,15 +189,15 @@ export function createCheckinStatus(): Accessor<CheckinStatus | undefined> {
 export function createTodayDraft() {
   const { db } = useAppData();
   let queue: Promise<void> = Promise.resolve();
-  const write = (op: () => Promise<void>): Promise<void> =>
-    (queue = queue.then(op).catch((e: unknown) => console.error('diary draft could not be stored', e)));
+  const write = (op: (store: Awaited<ReturnType<typeof loadDraftStore>>) => Promise<void>): Promise<void> =>
+    (queue = queue.then(async () => op(await loadDraftStore())).catch((e: unknown) => console.error('diary draft could not be stored', e)));
   return {
-    read: (): Promise<ReadFormDraft<DiaryDraft>> => readFormDraft(db, 'diary-today', isDiaryDraft),
+    read: async (): Promise<ReadFormDraft<DiaryDraft>> => (await loadDraftStore()).readTodayDraft(db),
     /** Keeps the form as it is now; a blank form drops the draft instead. */
     keep: (draft: DiaryDraft, now: Date = new Date()): Promise<void> => {
       const copy = copyDraft(draft);
-      return write(() => (isBlankDraft(copy) ? dropFormDraft(db, 'diary-today') : keepFormDraft(db, 'diary-today', copy, now)));
+      return write((store) => store.keepTodayDraft(db, copy, now));
     },
-    drop: (): Promise<void> => write(() => dropFormDraft(db, 'diary-today')),
+    drop: (): Promise<void> => write((store) => store.dropTodayDraft(db)),
   };
 }
