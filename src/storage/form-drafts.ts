@@ -15,7 +15,8 @@ import type { PacelineDB } from './db';
 export const FORM_DRAFT_VERSION = 1;
 
 /** The forms that keep drafts. */
-export type FormDraftName = 'diary-today';
+export const FORM_DRAFT_NAMES = ['diary-today'] as const;
+export type FormDraftName = (typeof FORM_DRAFT_NAMES)[number];
 
 /** How a draft is stored (the settings row's value). */
 export interface StoredFormDraft {
@@ -47,6 +48,12 @@ export async function readFormDraft<T>(db: PacelineDB, name: FormDraftName, chec
 export async function keepFormDraft(db: PacelineDB, name: FormDraftName, value: unknown, now: Date = new Date()): Promise<void> {
   const stored: StoredFormDraft = { v: FORM_DRAFT_VERSION, savedAt: now.toISOString(), value };
   await db.settings.put({ key: formDraftKey(name), value: stored });
+}
+
+/** The forms with a kept draft (the hand-back says these are deleted with the rest). */
+export async function keptFormDrafts(db: PacelineDB): Promise<FormDraftName[]> {
+  const rows = await db.settings.bulkGet(FORM_DRAFT_NAMES.map(formDraftKey));
+  return FORM_DRAFT_NAMES.filter((_, i) => rows[i] !== undefined);
 }
 
 /** Forgets the form's draft (after it was saved, or discarded). */

@@ -9,7 +9,7 @@ import { ACTIVITY_LEVELS, BODY_AREAS, PAIN_QUALITIES, TRIGGERS } from '../../../
 import { LIMITS } from '../../../src/domain/validate-fields';
 import { installAtRest } from '../../../src/storage/at-rest/middleware';
 import { PacelineDB } from '../../../src/storage/db';
-import { FORM_DRAFT_VERSION, dropFormDraft, formDraftKey, keepFormDraft, readFormDraft } from '../../../src/storage/form-drafts';
+import { FORM_DRAFT_VERSION, dropFormDraft, formDraftKey, keepFormDraft, keptFormDrafts, readFormDraft } from '../../../src/storage/form-drafts';
 import { SLEEP_HOURS_CHARS, copyDraft, emptyDraft, hasDetails, isBlankDraft, type DiaryDraft } from '../../../src/ui/features/diary/diary-draft';
 import { isDiaryDraft } from '../../../src/ui/features/diary/diary-draft-check';
 import { rawContains, rawRows } from './raw-idb';
@@ -45,7 +45,9 @@ describe('form drafts', () => {
   it('keeps a draft, reads it back checked, replaces it and drops it', async () => {
     const db = new PacelineDB(freshName('drafts'));
     expect(await readFormDraft(db, NAME, isDiaryDraft)).toEqual({ kind: 'none' });
+    expect(await keptFormDrafts(db)).toEqual([]);
     await keepFormDraft(db, NAME, filled, NOW);
+    expect(await keptFormDrafts(db)).toEqual([NAME]);
     expect(await readFormDraft(db, NAME, isDiaryDraft)).toEqual({ kind: 'found', value: filled, savedAt: NOW });
     const later = new Date(NOW.getTime() + 60_000);
     await keepFormDraft(db, NAME, { ...filled, painNow: 4 }, later);
@@ -53,6 +55,7 @@ describe('form drafts', () => {
     expect(await db.settings.count()).toBe(1);
     await dropFormDraft(db, NAME);
     expect(await readFormDraft(db, NAME, isDiaryDraft)).toEqual({ kind: 'none' });
+    expect(await keptFormDrafts(db)).toEqual([]);
     // Dropping what is not there is fine.
     await dropFormDraft(db, NAME);
   });

@@ -6,6 +6,7 @@ import { PageTitle } from '../../primitives/PageTitle';
 import { ConfirmDialog } from '../../primitives/ConfirmDialog';
 import { useSharing } from '../sharing/sharing-context';
 import { listUnacknowledged, type Unacknowledged } from '../../../storage/hand-back';
+import { keptFormDrafts } from '../../../storage/form-drafts';
 import { exportSealedBackupText } from '../../../storage/backup-sealed';
 import { loadKiosk } from '../../../storage/kiosk-store';
 import { markReturning } from '../../../storage/kiosk-vault';
@@ -49,7 +50,9 @@ function ReturnDevice() {
     () => listUnacknowledged(app.db),
   );
   const [reader, { refetch: refetchReader }] = createResource(() => anotherReader(app));
-  const poll = setInterval(() => { void refetch(); void refetchReader(); }, 3000);
+  // Never saved, so never shared: the wipe deletes it, and staff can say so before it does.
+  const [drafts, { refetch: refetchDrafts }] = createResource(() => keptFormDrafts(app.db).catch(() => []));
+  const poll = setInterval(() => { void refetch(); void refetchReader(); void refetchDrafts(); }, 3000);
   onCleanup(() => clearInterval(poll));
   const local = () => (list() ?? []).filter((d) => d.state === 'local');
   const waiting = () => (list() ?? []).reduce((n, d) => n + d.waiting, 0);
@@ -83,6 +86,7 @@ function ReturnDevice() {
               </Show>
             )}
           </Show>
+          <Show when={(drafts()?.length ?? 0) > 0}><p>{t('kiosk.return.unsavedDraft')}</p></Show>
         </div>
       </section>
       <Show when={reader() === false}>

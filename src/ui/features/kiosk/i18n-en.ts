@@ -130,6 +130,7 @@ export const kioskEn = {
     connect: 'Connect the tablet to the clinic’s network: waiting changes are shared as soon as it is online.',
     noReader: 'Nobody else in the care team can open this diary yet (no clinician, and none of the patient’s own devices). After a wipe the copy on the relay could not be read by anyone.',
     refused: 'The tablet cannot be wiped yet: some of this patient’s data would be lost.',
+    unsavedDraft: 'Today has a diary entry the patient started and never saved. The wipe deletes it. If the patient wants to keep it, they can save it on Today first.',
     backupHeading: 'Or save a protected backup first',
     backupIntro: 'The backup file is encrypted with a password you choose. Keep the file and the password apart.',
     wipe: 'Wipe the tablet',

@@ -132,6 +132,7 @@ export const kioskEs: DeepStrings<typeof kioskEn> = {
     connect: 'Conecte la tableta a la red de la clínica: los cambios en espera se comparten en cuanto esté en línea.',
     noReader: 'Nadie más del equipo de atención puede abrir este diario todavía (ningún profesional ni otro dispositivo del paciente). Tras el borrado nadie podría leer la copia del servidor.',
     refused: 'Todavía no se puede borrar la tableta: se perderían datos de este paciente.',
+    unsavedDraft: 'En Hoy hay una anotación del diario que el paciente empezó y nunca guardó. El borrado la elimina. Si el paciente quiere conservarla, puede guardarla antes en Hoy.',
     backupHeading: 'O guarde antes una copia protegida',
     backupIntro: 'El archivo de copia se cifra con una contraseña que usted elige. Guarde el archivo y la contraseña por separado.',
     wipe: 'Borrar la tableta',
