@@ -192,7 +192,7 @@ describe('Check-ins in Spanish', () => {
     await page.getByRole('alert').filter({ hasText: 'Faltan 9 preguntas por responder' }).waitFor();
     await answer(page, 9, 'Varios días');
     await page.getByRole('alert').getByRole('link', { name: 'Llamar al 988' }).waitFor();
-    await page.getByText('En español: llama al 988 y marca 2, o envía AYUDA por mensaje de texto al 988.').waitFor();
+    await page.getByText('En español: llame al 988 y marque 2, o envíe AYUDA por mensaje de texto al 988.').waitFor();
     await expectAccessible(page, 'PHQ-9 in Spanish');
     await screenshot(page, 'assess-phq9-es');
     await expectHoldsAt200(page, 'assess-phq9-es');

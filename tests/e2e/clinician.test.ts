@@ -406,7 +406,7 @@ describe('Clinician patient view', () => {
     await page.reload();
     await page.getByRole('heading', { level: 2, name: 'Alertas' }).waitFor();
     await page.getByRole('list', { name: 'Alertas abiertas' }).getByText('Prioridad alta').waitFor();
-    await page.getByRole('list', { name: 'Alertas atendidas' }).getByText(/Atendida por Dr\. Test \(tú\)/).waitFor();
+    await page.getByRole('list', { name: 'Alertas atendidas' }).getByText(/Atendida por Dr\. Test \(usted\)/).waitFor();
     await page.getByRole('region', { name: 'Plan de cuidado' }).getByText('Progreso 6 de 10, mejor que la valoración anterior').waitFor();
     await page.getByRole('img', { name: /^Puntuación PEG/ }).waitFor();
     await expectAccessible(page, 'patient view es');

@@ -307,19 +307,19 @@ describe('messages in Spanish', () => {
   it('empty, a new conversation with an error, and the thread', async () => {
     const { page } = app;
     await page.getByRole('heading', { level: 1, name: 'Mensajes' }).waitFor();
-    await page.getByText('Todavía no hay mensajes. Empieza una conversación con tu círculo de cuidado.').waitFor();
+    await page.getByText('Todavía no hay mensajes. Empiece una conversación con su círculo de cuidado.').waitFor();
     await page.getByText('Los mensajes no son para emergencias.').waitFor();
     await expectAccessible(page, 'es empty');
     await page.getByRole('button', { name: 'Nueva conversación' }).click();
     await page.getByRole('textbox', { name: 'Asunto' }).fill('Medicamentos');
     await page.getByRole('button', { name: 'Enviar' }).click();
-    await page.getByText('Escribe un mensaje.').waitFor();
+    await page.getByText('Escriba un mensaje.').waitFor();
     await expect(page.getByRole('textbox', { name: 'Asunto' }).inputValue()).resolves.toBe('Medicamentos');
     await expectAccessible(page, 'es errors');
     await page.getByRole('textbox', { name: 'Mensaje' }).fill('¿Puedo tomarlo con comida?');
     await page.getByRole('button', { name: 'Enviar' }).click();
     await page.getByRole('heading', { level: 1, name: 'Medicamentos' }).waitFor();
-    await page.getByText('Tú', { exact: true }).waitFor();
+    await page.getByText('Usted', { exact: true }).waitFor();
     await page.getByRole('link', { name: 'Todos los mensajes' }).waitFor();
     await expectAccessible(page, 'es thread');
     await screenshot(page, 'messages-es-thread');

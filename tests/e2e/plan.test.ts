@@ -371,6 +371,6 @@ describe('care plan', () => {
     await expectLayoutHolds(page, 'plan in Spanish');
     await screenshot(page, 'plan-es');
     await page.goto(new URL('/', page.url()).href);
-    await page.getByRole('region', { name: 'Tu plan de hoy' }).getByText('Registrado hoy: hecho').waitFor();
+    await page.getByRole('region', { name: 'Su plan de hoy' }).getByText('Registrado hoy: hecho').waitFor();
   });
 });

@@ -3,33 +3,33 @@ import type { assessmentsEn } from './i18n-en';
 
 /**
  * Strings of the assessments feature (Spanish); same keys as the English file.
- * The app speaks to people with "tú", but the questionnaires keep the formal "usted" of the
- * published Spanish (US) translations of the PHQ-9 and GAD-7 (Pfizer / PHQ Screeners): changing
- * the wording of a validated instrument changes what it measures. The PEG has no official
+ * The app speaks to people with the formal "usted", the same register as the published Spanish
+ * (US) translations of the PHQ-9 and GAD-7 (Pfizer / PHQ Screeners). Their wording is kept exactly:
+ * changing the wording of a validated instrument changes what it measures. The PEG has no official
  * Spanish version that we embed; it is translated in the same formal register so all the
  * questionnaires read alike.
  */
 export const assessmentsEs: DeepStrings<typeof assessmentsEn> = {
   list: {
     title: 'Cuestionarios',
-    intro: 'Grupos cortos de preguntas. Contestarlos de vez en cuando te muestra a ti y a tu equipo de salud cómo cambian las cosas con el tiempo.',
+    intro: 'Grupos cortos de preguntas. Contestarlos de vez en cuando le muestra a usted y a su equipo de salud cómo cambian las cosas con el tiempo.',
     dueHeading: 'Para hacer ahora',
-    noneDue: 'No tienes nada pendiente ahora. Estás al día.',
+    noneDue: 'No tiene nada pendiente ahora. Está al día.',
     allHeading: 'Todos los cuestionarios',
-    neverDone: 'Todavía no lo has hecho',
+    neverDone: 'Todavía no lo ha hecho',
     dueToday: 'Toca hoy',
     dueSince: 'Pendiente desde el {{ date }}',
     lastDone: 'Última vez: {{ date }}',
     lastScore: 'Último puntaje: {{ score }}',
     nextDue: 'Próxima vez: {{ date }}',
-    notScheduled: 'Sin fecha fija: hazlo cuando tú o tu equipo de salud lo quieran.',
+    notScheduled: 'Sin fecha fija: hágalo cuando usted o su equipo de salud lo quieran.',
     start: 'Empezar',
     startLabel: 'Empezar el {{ name }}',
     every: { one: 'Toca cada día', other: 'Toca cada {{ n }} días' },
     scheduleHeading: 'Cada cuánto',
-    scheduleText: 'Puedes elegir cada cuánto tocan los cuestionarios de dolor, ánimo y preocupación.',
+    scheduleText: 'Puede elegir cada cuánto tocan los cuestionarios de dolor, ánimo y preocupación.',
     changeSchedule: 'Cambiar la frecuencia en Ajustes',
-    loadFailed: 'No se pudieron leer tus cuestionarios en este dispositivo. Vuelve a cargar la página.',
+    loadFailed: 'No se pudieron leer sus cuestionarios en este dispositivo. Vuelva a cargar la página.',
   },
   names: {
     peg: 'cuestionario de dolor',
@@ -46,11 +46,11 @@ export const assessmentsEs: DeepStrings<typeof assessmentsEn> = {
     gad2: 'Repaso rápido de la preocupación (GAD-2)',
   },
   about: {
-    peg: '3 preguntas sobre tu dolor y cuánto te impide disfrutar de la vida y hacer tus cosas. Más o menos 1 minuto.',
-    phq9: '9 preguntas sobre tu ánimo en las últimas 2 semanas. Ayudan a tu equipo de salud a ver cómo te sientes. Más o menos 3 minutos.',
-    phq2: 'Las 2 primeras preguntas sobre el ánimo, para un repaso rápido. Si muestran algún problema, te ofreceremos el cuestionario completo.',
+    peg: '3 preguntas sobre su dolor y cuánto le impide disfrutar de la vida y hacer sus cosas. Más o menos 1 minuto.',
+    phq9: '9 preguntas sobre su ánimo en las últimas 2 semanas. Ayudan a su equipo de salud a ver cómo se siente. Más o menos 3 minutos.',
+    phq2: 'Las 2 primeras preguntas sobre el ánimo, para un repaso rápido. Si muestran algún problema, le ofreceremos el cuestionario completo.',
     gad7: '7 preguntas sobre la preocupación y los nervios en las últimas 2 semanas. Más o menos 2 minutos.',
-    gad2: 'Las 2 primeras preguntas sobre la preocupación, para un repaso rápido. Si muestran algún problema, te ofreceremos el cuestionario completo.',
+    gad2: 'Las 2 primeras preguntas sobre la preocupación, para un repaso rápido. Si muestran algún problema, le ofreceremos el cuestionario completo.',
   },
   score: {
     outOf: '{{ score }} de {{ max }}',
@@ -106,18 +106,18 @@ export const assessmentsEs: DeepStrings<typeof assessmentsEn> = {
   form: {
     submit: 'Guardar mis respuestas',
     saving: 'Guardando…',
-    missing: 'Elige una respuesta para esta pregunta.',
+    missing: 'Elija una respuesta para esta pregunta.',
     missingSummary: {
       one: 'Falta 1 pregunta por responder. No se guarda nada hasta que todas tengan respuesta.',
       other: 'Faltan {{ n }} preguntas por responder. No se guarda nada hasta que todas tengan respuesta.',
     },
-    saveFailed: 'No se pudieron guardar tus respuestas en este dispositivo. Siguen aquí: inténtalo de nuevo.',
-    readOnly: 'Este dispositivo tiene datos de una versión más nueva de Paceline, así que no puede guardar respuestas nuevas. Actualiza la aplicación.',
+    saveFailed: 'No se pudieron guardar sus respuestas en este dispositivo. Siguen aquí: inténtelo de nuevo.',
+    readOnly: 'Este dispositivo tiene datos de una versión más nueva de Paceline, así que no puede guardar respuestas nuevas. Actualice la aplicación.',
   },
   result: {
-    heading: 'Tu resultado',
+    heading: 'Su resultado',
     savedAt: 'Guardado en este dispositivo, {{ date }}.',
-    pegExplain: 'Tu puntaje es el promedio de tus 3 respuestas. Un puntaje más bajo quiere decir que el dolor te estorba menos.',
+    pegExplain: 'Su puntaje es el promedio de sus 3 respuestas. Un puntaje más bajo quiere decir que el dolor le estorba menos.',
     band: 'Este puntaje está en el rango llamado «{{ band }}».',
     bandScale: 'Los rangos van de «mínimo» a «grave». Un puntaje más bajo quiere decir menos problemas.',
     bands: {
@@ -127,14 +127,14 @@ export const assessmentsEs: DeepStrings<typeof assessmentsEn> = {
       'moderately-severe': 'moderadamente grave',
       severe: 'grave',
     },
-    screenPositive: 'Tus respuestas indican que el {{ name }} completo podría ayudar a tu equipo de salud a entender cómo estás.',
-    screenNegative: 'Tus respuestas no indican que necesites el cuestionario largo por ahora.',
+    screenPositive: 'Sus respuestas indican que el {{ name }} completo podría ayudar a su equipo de salud a entender cómo está.',
+    screenNegative: 'Sus respuestas no indican que necesite el cuestionario largo por ahora.',
     takeFull: 'Hacer el {{ name }} completo',
     changeHeading: 'Cómo se compara',
-    firstTime: 'Es la primera vez que lo haces. La próxima vez verás cómo ha cambiado tu puntaje.',
+    firstTime: 'Es la primera vez que lo hace. La próxima vez verá cómo ha cambiado su puntaje.',
     vsPrevious: 'Desde la última vez ({{ date }}, puntaje {{ score }}):',
     vsBaseline: 'Desde la primera vez ({{ date }}, puntaje {{ score }}):',
-    vsBaselineSetting: 'Desde tu puntaje inicial ({{ score }}):',
+    vsBaselineSetting: 'Desde su puntaje inicial ({{ score }}):',
     lower: { one: '{{ n }} punto menos', other: '{{ n }} puntos menos' },
     higher: { one: '{{ n }} punto más', other: '{{ n }} puntos más' },
     same: 'el mismo puntaje',
@@ -143,9 +143,9 @@ export const assessmentsEs: DeepStrings<typeof assessmentsEn> = {
     pegSmall: 'Es un cambio de menos del 30 %: un cambio pequeño.',
     meaningful: 'Es un cambio de {{ points }} puntos o más: suficiente para tenerlo en cuenta.',
     small: 'Es un cambio pequeño (menos de {{ points }} puntos).',
-    notDiagnosis: 'Esto no es un diagnóstico; tu equipo de salud lo revisará contigo.',
+    notDiagnosis: 'Esto no es un diagnóstico; su equipo de salud lo revisará con usted.',
     backToList: 'Volver a los cuestionarios',
-    seeHistory: 'Ver tu historial',
+    seeHistory: 'Ver su historial',
   },
   notFound: {
     title: 'No encontramos este cuestionario',

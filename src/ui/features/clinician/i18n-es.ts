@@ -5,9 +5,9 @@ import type { clinicianEn } from './i18n-en';
 export const clinicianEs: DeepStrings<typeof clinicianEn> = {
   panel: {
     title: 'Pacientes',
-    intro: 'Todas las personas a tu cargo, primero las más urgentes: alertas abiertas, luego PEG o PHQ-9 que empeoran, luego poca práctica y luego más tiempo sin datos nuevos.',
-    loading: 'Cargando tus pacientes…',
-    loadFailed: 'No se pudo cargar la lista de pacientes. Vuelve a cargar la página; no se ha perdido nada.',
+    intro: 'Todas las personas a su cargo, primero las más urgentes: alertas abiertas, luego PEG o PHQ-9 que empeoran, luego poca práctica y luego más tiempo sin datos nuevos.',
+    loading: 'Cargando sus pacientes…',
+    loadFailed: 'No se pudo cargar la lista de pacientes. Vuelva a cargar la página; no se ha perdido nada.',
     listHeading: 'Primero lo más urgente',
     count: {
       one: '{{ n }} paciente',
@@ -17,7 +17,7 @@ export const clinicianEs: DeepStrings<typeof clinicianEn> = {
     unnamed: 'Paciente sin nombre',
     empty: {
       heading: 'Todavía no hay pacientes',
-      body: 'Cuando un paciente te invite a su círculo de cuidado y este dispositivo haya recibido sus datos, aparecerá aquí.',
+      body: 'Cuando un paciente le invite a su círculo de cuidado y este dispositivo haya recibido sus datos, aparecerá aquí.',
     },
   },
   notClinician: {
@@ -97,10 +97,10 @@ export const clinicianEs: DeepStrings<typeof clinicianEn> = {
     },
     back: 'Todos los pacientes',
     loading: 'Cargando los datos de este paciente…',
-    loadFailed: 'No se pudieron cargar los datos de este paciente. Vuelve a cargar la página; no se ha perdido nada.',
+    loadFailed: 'No se pudieron cargar los datos de este paciente. Vuelva a cargar la página; no se ha perdido nada.',
     notFound: {
       title: 'Paciente no encontrado',
-      body: 'Este paciente no está en este dispositivo. Puede que todavía no haya compartido su círculo contigo.',
+      body: 'Este paciente no está en este dispositivo. Puede que todavía no haya compartido su círculo con usted.',
     },
     alerts: {
       heading: 'Alertas',
@@ -152,19 +152,19 @@ export const clinicianEs: DeepStrings<typeof clinicianEn> = {
       acknowledge: 'Marcar como atendida',
       acknowledgeLabel: 'Marcar como atendida: {{ what }}',
       noteLabel: 'Nota (obligatoria)',
-      noteHint: 'Qué hiciste o decidiste. El equipo de cuidado la verá con tu nombre y la hora.',
-      noteRequired: 'Escribe una nota breve antes de marcar la alerta como atendida.',
+      noteHint: 'Qué hizo o decidió usted. El equipo de cuidado la verá con su nombre y la hora.',
+      noteRequired: 'Escriba una nota breve antes de marcar la alerta como atendida.',
       save: 'Marcar la alerta como atendida',
       cancel: 'Cancelar',
       saved: 'Alerta marcada como atendida.',
-      failed: 'No se pudo guardar. Tu nota sigue aquí; vuelve a intentarlo.',
-      readOnly: 'Estas alertas se guardaron con una versión más nueva de Paceline. Actualiza la aplicación para marcarlas como atendidas.',
+      failed: 'No se pudo guardar. Su nota sigue aquí; vuelva a intentarlo.',
+      readOnly: 'Estas alertas se guardaron con una versión más nueva de Paceline. Actualice la aplicación para marcarlas como atendidas.',
       notMember: 'Este dispositivo no figura como profesional clínico del círculo de cuidado de este paciente, así que no puede marcar alertas como atendidas aquí.',
       ackHeading: 'Alertas atendidas',
       ackNone: 'Todavía ninguna.',
       ackBy: 'Atendida por {{ who }}, {{ date }}',
       alsoBy: 'También anotada por {{ who }}, {{ date }}',
-      you: '{{ name }} (tú)',
+      you: '{{ name }} (usted)',
       someone: 'un profesional clínico',
     },
     charts: {

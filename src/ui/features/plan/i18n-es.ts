@@ -5,5 +5,5 @@ import type { planEn } from './i18n-en';
 export const planEs: DeepStrings<typeof planEn> = {
   nav: 'Plan de cuidado',
   loading: 'Cargando el plan de cuidado…',
-  loadFailed: 'No se pudo cargar el plan de cuidado. Vuelve a cargar la página; no se ha perdido nada.',
+  loadFailed: 'No se pudo cargar el plan de cuidado. Vuelva a cargar la página; no se ha perdido nada.',
 };
