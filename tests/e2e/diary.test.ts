@@ -135,7 +135,7 @@ describe('diary: Today and editing an entry', () => {
 
     await page.reload();
     await page.waitForFunction(() => performance.getEntriesByName('paceline:today-ready').length > 0);
-    const note = page.getByRole('status').filter({ hasText: 'This is the entry you started today at' });
+    const note = page.getByRole('status').filter({ hasText: 'You were writing this entry today at' });
     await note.waitFor();
     expect(await note.innerText()).toContain('It is not saved yet');
     expect(await pain8().isChecked()).toBe(true);
@@ -164,7 +164,7 @@ describe('diary: Today and editing an entry', () => {
     await page.reload();
     await page.waitForFunction(() => performance.getEntriesByName('paceline:today-ready').length > 0);
     await page.getByRole('region', { name: 'Today’s entries' }).getByText('Pain 8 out of 10').waitFor();
-    expect(await page.getByText('This is the entry you started').count()).toBe(0);
+    expect(await page.getByText('You were writing this entry').count()).toBe(0);
     expect(await pain8().isChecked()).toBe(false);
 
     // A kept entry that cannot be read is reported, and left as it is.

@@ -188,7 +188,7 @@ describe('a clinic tablet, lent and returned', () => {
     expect((await everythingStored(page)).text).not.toContain(DRAFT_SECRET);
     await unlock(page, PIN);
     await entries(page).getByText('Pain 6 out of 10').first().waitFor({ timeout: 20_000 });
-    await page.getByText('This is the entry you started today at').waitFor();
+    await page.getByText('You were writing this entry today at').waitFor();
     expect(await page.getByLabel('What helped?').inputValue()).toBe(DRAFT_SECRET);
     await page.evaluate(() => {
       Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });

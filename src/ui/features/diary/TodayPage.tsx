@@ -39,7 +39,7 @@ export default function TodayPage() {
   const [errors, setErrors] = createSignal<FieldErrors>({});
   const [detailsOpen, setDetailsOpen] = createSignal(false);
   const [saving, setSaving] = createSignal(false);
-  /** When the entry brought back from the device was started; null once it is saved or discarded. */
+  /** When the entry brought back from the device was last changed; null once it is saved or discarded. */
   const [restoredFrom, setRestoredFrom] = createSignal<Date | null>(null);
   const [draftUnreadable, setDraftUnreadable] = createSignal(false);
   let form!: HTMLFormElement;
@@ -92,11 +92,11 @@ export default function TodayPage() {
     ).finally(() => (keeping = true));
   });
 
-  const startedWhen = (at: Date) => {
+  const lastWrittenAt = (at: Date) => {
     const time = formatDate(at, { timeStyle: 'short' });
     return at.toDateString() === new Date().toDateString()
-      ? t('diary.draft.startedToday', { time })
-      : t('diary.draft.startedOn', { date: formatDate(at) });
+      ? t('diary.draft.whenToday', { time })
+      : t('diary.draft.whenOn', { date: formatDate(at) });
   };
 
   const discard = () => {
@@ -180,7 +180,7 @@ export default function TodayPage() {
         <Show when={restoredFrom()}>
           {(at) => (
             <div class="draft-note" role="status">
-              <p>{t('diary.draft.restored', { when: startedWhen(at()) })}</p>
+              <p>{t('diary.draft.restored', { when: lastWrittenAt(at()) })}</p>
               <button type="button" class="button" onClick={discard}>{t('diary.draft.discard')}</button>
             </div>
           )}

@@ -11,9 +11,9 @@ export const diaryEn = {
     detailsHint: 'Only if you want to. Pain alone is a complete entry.',
   },
   draft: {
-    restored: 'This is the entry you started {{ when }}. It is not saved yet: save it when it is ready, or discard it.',
-    startedToday: 'today at {{ time }}',
-    startedOn: 'on {{ date }}',
+    restored: 'You were writing this entry {{ when }}. It is not saved yet: save it when it is ready, or discard it.',
+    whenToday: 'today at {{ time }}',
+    whenOn: 'on {{ date }}',
     discard: 'Discard it',
     discarded: 'Unfinished entry discarded',
     unreadable: 'An unfinished entry kept on this device could not be opened. Nothing was changed.',

@@ -14,9 +14,9 @@ export const diaryEs: DeepStrings<typeof diaryEn> = {
     detailsHint: 'Solo si quiere. Anotar solo el dolor ya es una anotación completa.',
   },
   draft: {
-    restored: 'Esta es la anotación que empezó {{ when }}. Aún no está guardada: guárdela cuando esté lista o descártela.',
-    startedToday: 'hoy a las {{ time }}',
-    startedOn: 'el {{ date }}',
+    restored: 'Estaba escribiendo esta anotación {{ when }}. Aún no está guardada: guárdela cuando esté lista o descártela.',
+    whenToday: 'hoy a las {{ time }}',
+    whenOn: 'el {{ date }}',
     discard: 'Descartarla',
     discarded: 'Anotación sin terminar descartada',
     unreadable: 'No se pudo abrir una anotación sin terminar guardada en este dispositivo. No se cambió nada.',
