@@ -11,6 +11,22 @@ async function expectAccessible(p: Page, state: string): Promise<void> {
   expect(await smallTouchTargets(p), `${state}: small targets`).toEqual([]);
 }
 
+/** Writes (or, with undefined, deletes) Today's kept draft straight into IndexedDB, as a damaged device might hold it. */
+function writeKeptDraft(p: Page, value: unknown): Promise<void> {
+  return p.evaluate((value) => new Promise<void>((resolve, reject) => {
+    const open = indexedDB.open('paceline');
+    open.onsuccess = () => {
+      const tx = open.result.transaction('settings', 'readwrite');
+      const store = tx.objectStore('settings');
+      if (value === undefined) store.delete('draft:diary-today');
+      else store.put({ key: 'draft:diary-today', value });
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+    open.onerror = () => reject(open.error);
+  }), value);
+}
+
 describe('diary: Today and editing an entry', () => {
   beforeAll(async () => {
     app = await openApp({ path: '/' });
@@ -168,28 +184,13 @@ describe('diary: Today and editing an entry', () => {
     expect(await pain8().isChecked()).toBe(false);
 
     // A kept entry that cannot be read is reported, and left as it is.
-    await page.evaluate(() => new Promise<void>((resolve, reject) => {
-      const open = indexedDB.open('paceline');
-      open.onsuccess = () => {
-        const tx = open.result.transaction('settings', 'readwrite');
-        tx.objectStore('settings').put({ key: 'draft:diary-today', value: { v: 1, savedAt: 'garbled', value: {} } });
-        tx.oncomplete = () => { open.result.close(); resolve(); };
-        tx.onerror = () => reject(tx.error);
-      };
-      open.onerror = () => reject(open.error);
-    }));
+    await writeKeptDraft(page, { v: 1, savedAt: 'garbled', value: {} });
     await page.reload();
     await page.getByText('An unfinished entry kept on this device could not be opened. Nothing was changed.').waitFor();
     await expectAccessible(page, 'today with an unreadable kept entry');
+    await screenshot(page, 'diary-draft-unreadable');
     expect((await readDatabases(page, true))['paceline']?.['settings']?.text).toContain('garbled');
-    await page.evaluate(() => new Promise<void>((resolve) => {
-      const open = indexedDB.open('paceline');
-      open.onsuccess = () => {
-        const tx = open.result.transaction('settings', 'readwrite');
-        tx.objectStore('settings').delete('draft:diary-today');
-        tx.oncomplete = () => { open.result.close(); resolve(); };
-      };
-    }));
+    await writeKeptDraft(page, undefined);
     await app.context.setOffline(false);
   });
 

@@ -53,16 +53,19 @@ export default function TodayPage() {
   // Keeping starts once the stored draft was read: a blank form must not drop it first.
   let keeping = false;
   let keepTimer: ReturnType<typeof setTimeout> | undefined;
-  const keepNow = () => {
-    if (keepTimer === undefined) return;
+  const cancelKeep = () => {
     clearTimeout(keepTimer);
     keepTimer = undefined;
+  };
+  const keepNow = () => {
+    if (keepTimer === undefined) return;
+    cancelKeep();
     void kept.keep(draft);
   };
   createEffect(() => {
     copyDraft(draft); // every field: any change is kept
     if (!keeping) return;
-    clearTimeout(keepTimer);
+    cancelKeep();
     keepTimer = setTimeout(keepNow, KEEP_AFTER_MS);
   });
   // Leaving the app (another app, the screen off, a reload) keeps what is typed at once.
@@ -101,8 +104,7 @@ export default function TodayPage() {
 
   const discard = () => {
     const before = copyDraft(draft);
-    clearTimeout(keepTimer);
-    keepTimer = undefined;
+    cancelKeep();
     setDraft(emptyDraft());
     setErrors({});
     setDetailsOpen(false);
@@ -149,8 +151,7 @@ export default function TodayPage() {
       }
       const entry = result.value;
       // Dropped before the form clears: a reload from here on must not offer it again.
-      clearTimeout(keepTimer);
-      keepTimer = undefined;
+      cancelKeep();
       void kept.drop();
       setErrors({});
       setDraft(emptyDraft());

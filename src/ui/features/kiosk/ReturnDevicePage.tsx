@@ -51,8 +51,9 @@ function ReturnDevice() {
   );
   const [reader, { refetch: refetchReader }] = createResource(() => anotherReader(app));
   // Never saved, so never shared: the wipe deletes it, and staff can say so before it does.
-  const [drafts, { refetch: refetchDrafts }] = createResource(() => keptFormDrafts(app.db).catch(() => []));
-  const poll = setInterval(() => { void refetch(); void refetchReader(); void refetchDrafts(); }, 3000);
+  // Read once: nobody can type on Today while this page is open.
+  const [drafts] = createResource(() => keptFormDrafts(app.db).catch(() => []));
+  const poll = setInterval(() => { void refetch(); void refetchReader(); }, 3000);
   onCleanup(() => clearInterval(poll));
   const local = () => (list() ?? []).filter((d) => d.state === 'local');
   const waiting = () => (list() ?? []).reduce((n, d) => n + d.waiting, 0);
